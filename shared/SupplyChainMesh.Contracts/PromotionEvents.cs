@@ -1,0 +1,31 @@
+namespace SupplyChainMesh.Contracts;
+
+/// <summary>An image was copied (or moved) to its target. Published by the promotion saga.</summary>
+public sealed record ImagePromoted
+{
+    public required ImageIdentity Image { get; init; }
+
+    public required ImageIdentity Target { get; init; }
+
+    public required Guid PolicyId { get; init; }
+
+    public required string Action { get; init; }
+
+    public required DateTimeOffset PromotedAt { get; init; }
+}
+
+/// <summary>A promotion gave up after its retries, with the reason. Published by the promotion saga.</summary>
+public sealed record PromotionFailed
+{
+    public required ImageIdentity Image { get; init; }
+
+    public required string TargetRepository { get; init; }
+
+    public required string TargetTag { get; init; }
+
+    public required Guid PolicyId { get; init; }
+
+    public required string Reason { get; init; }
+
+    public int Attempts { get; init; }
+}

@@ -1,0 +1,51 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace SupplyChainMesh.ServiceDefaults;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ (<c>RabbitMq:Uri</c>, e.g. <c>amqp://guest:guest@127.0.0.1:5673/</c>), with the mesh's
+    /// delivery rules on every endpoint: immediate retries, then delayed retries, then the endpoint's <c>_error</c>
+    /// queue; the in-memory outbox so a consumer publishes nothing unless it succeeds. The delayed stage runs in process
+    /// because Debian's RabbitMQ has no delayed-exchange plugin; <c>RabbitMq:DelayedExchange=true</c> uses the broker
+    /// plugin instead (compose and Kubernetes images carry it).
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
+    {
+        var uri = builder.Configuration["RabbitMq:Uri"]
+            ?? throw new InvalidOperationException("RabbitMq:Uri is not configured (env RabbitMq__Uri).");
+        var delayedExchange = builder.Configuration.GetValue("RabbitMq:DelayedExchange", false);
+        var prefetch = builder.Configuration.GetValue("RabbitMq:PrefetchCount", 16);
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            if (delayedExchange) x.AddDelayedMessageScheduler();
+            configure(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(uri), h => h.ConnectionName(builder.Environment.ApplicationName));
+                cfg.PrefetchCount = prefetch;
+                if (delayedExchange)
+                {
+                    cfg.UseDelayedMessageScheduler();
+                    cfg.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)));
+                }
+                cfg.UseMessageRetry(r => r.Intervals(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(500),
+                    TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
+                cfg.UseInMemoryOutbox(context);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(25);
+        });
+        return builder;
+    }
+}
