@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using SupplyChainMesh.Ingest.Webhooks;
+
+namespace SupplyChainMesh.Ingest.Apis;
+
+/// <summary>Where registries report pushes: the CNCF Distribution registry's notifications and Harbor's webhooks.</summary>
+public static class RegistryEventsApi
+{
+    public sealed record Receipt(int Accepted, int Duplicates, int Ignored);
+
+    public static IEndpointRouteBuilder MapRegistryEventsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/registry").AddEndpointFilter<WebhookSecretFilter>().WithTags("Registry events");
+        api.MapPost("/events", (HttpRequest request, PushRecorder recorder, IOptions<IngestOptions> options, ILogger<PushRecorder> logger, CancellationToken ct) =>
+            HandleAsync(EnvelopeReader.ReadDistributionAsync(request.Body, options.Value.DefaultRegistry, ct), recorder, logger, ct));
+        api.MapPost("/harbor-events", (HttpRequest request, PushRecorder recorder, IOptions<IngestOptions> options, ILogger<PushRecorder> logger, CancellationToken ct) =>
+            HandleAsync(EnvelopeReader.ReadHarborAsync(request.Body, options.Value.DefaultRegistry, ct), recorder, logger, ct));
+        return app;
+    }
+
+    internal static async Task<Results<Ok<Receipt>, ProblemHttpResult>> HandleAsync(
+        Task<EnvelopeReader.Result> reading, PushRecorder recorder, ILogger logger, CancellationToken ct)
+    {
+        var result = await reading;
+        if (result.Error is not null)
+        {
+            logger.LogWarning("Malformed registry notification refused: {Reason}", result.Error);
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed notification", detail: result.Error);
+        }
+        if (result.Ignored > 0) PushRecorder.Ignored.Add(result.Ignored);
+
+        var accepted = 0;
+        try
+        {
+            foreach (var push in result.Pushes)
+            {
+                if (await recorder.RecordAsync(push, ct)) accepted++;
+            }
+        }
+        catch (Exception ex) when (ex is MassTransit.MassTransitException or TimeoutException or OperationCanceledException or Npgsql.NpgsqlException)
+        {
+            // The registry re-sends a notification that did not get a 2xx: nothing is lost by refusing now.
+            logger.LogError(ex, "Could not record a push durably; answering 503 so the registry retries");
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not recorded",
+                detail: "The message broker or the database is unavailable; retry later.");
+        }
+        return TypedResults.Ok(new Receipt(accepted, result.Pushes.Count - accepted, result.Ignored));
+    }
+}

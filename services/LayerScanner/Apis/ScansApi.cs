@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using SupplyChainMesh.LayerScanner.Infrastructure;
+
+namespace SupplyChainMesh.LayerScanner.Apis;
+
+/// <summary>Scan progress and history: pushed, scanning (n of m layers), complete or failed with the reason.</summary>
+public static class ScansApi
+{
+    public sealed record ScanView(Guid Id, string Registry, string Repository, string Digest, IReadOnlyList<string> Tags, string State,
+        int LayersDone, int LayersTotal, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CompletedAt);
+
+    public sealed record LayerView(string Digest, string AnalyzerVersion, bool Succeeded, string? FailureReason, int PackageCount,
+        long CompressedBytes, long UncompressedBytes, DateTimeOffset AnalyzedAt, double Seconds);
+
+    public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/scans").WithTags("Scans");
+        api.MapGet("/", async (ScannerDbContext db, string? repository, string? digest, CancellationToken ct) =>
+            (await db.Scans.AsNoTracking()
+                .Where(s => (repository == null || s.Repository == repository) && (digest == null || s.Digest == digest))
+                .OrderByDescending(s => s.UpdatedAt).Take(500).ToListAsync(ct))
+            .Select(s => new ScanView(s.CorrelationId, s.Registry, s.Repository, s.Digest, s.Tags, s.CurrentState, s.LayersDone.Count,
+                s.Layers.Count, s.FailureReason, s.CreatedAt, s.UpdatedAt, s.CompletedAt)));
+        api.MapGet("/layers/{digest}", async Task<IResult> (ScannerDbContext db, string digest, CancellationToken ct) =>
+        {
+            var found = await db.LayerFindings.AsNoTracking().Where(f => f.Digest == digest)
+                .OrderByDescending(f => f.AnalyzedAt).FirstOrDefaultAsync(ct);
+            return found is null
+                ? TypedResults.NotFound()
+                : TypedResults.Ok(new LayerView(found.Digest, found.AnalyzerVersion, found.Succeeded, found.FailureReason, found.PackageCount,
+                    found.CompressedBytes, found.UncompressedBytes, found.AnalyzedAt, found.Seconds));
+        });
+        return app;
+    }
+}

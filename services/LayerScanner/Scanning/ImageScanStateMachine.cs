@@ -1,0 +1,112 @@
+using MassTransit;
+using SupplyChainMesh.Contracts;
+
+namespace SupplyChainMesh.LayerScanner.Scanning;
+
+/// <summary>
+/// One scan per (registry, repository, manifest digest): on <see cref="ImagePushed"/> resolve the manifest, send
+/// <see cref="ScanLayer"/> only for layers without stored findings, collect <see cref="LayerScanned"/>, publish
+/// <see cref="ImageScanned"/> when all are in. A failed layer fails the scan with its reason. A re-push of the same digest
+/// under another tag reuses the finished scan; a re-push after a failure scans again.
+/// </summary>
+public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanState>
+{
+    public ImageScanStateMachine()
+    {
+        InstanceState(x => x.CurrentState);
+        Event(() => Pushed, e =>
+        {
+            e.CorrelateById(m => m.Message.Image.ScanId);
+            e.InsertOnInitial = true;
+            e.SetSagaFactory(c => new ImageScanState
+            {
+                CorrelationId = c.Message.Image.ScanId,
+                CurrentState = "Initial",
+                CreatedAt = DateTimeOffset.UtcNow,
+            });
+        });
+        Event(() => LayerDone, e => e.CorrelateById(m => m.Message.ScanId));
+
+        Initially(
+            When(Pushed)
+                .Then(c => Remember(c.Saga, c.Message))
+                .Activity(a => a.OfType<DispatchLayersActivity>())
+                .IfElse(c => c.Saga.FailureReason is not null,
+                    failed => failed.PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Failed),
+                    ok => ok.IfElse(c => IsComplete(c.Saga),
+                        done => done.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
+                            .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Complete),
+                        pending => pending.TransitionTo(Scanning))));
+
+        During(Scanning,
+            When(Pushed).Then(c => Remember(c.Saga, c.Message)),
+            When(LayerDone)
+                .Then(c => Record(c.Saga, c.Message))
+                .IfElse(c => c.Saga.FailureReason is not null,
+                    failed => failed.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
+                        .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Failed),
+                    ok => ok.If(c => IsComplete(c.Saga),
+                        done => done.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
+                            .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Complete))));
+
+        During(Complete,
+            Ignore(LayerDone),
+            // Same digest, new tag: the finished scan serves it; policies see the new tag.
+            When(Pushed, c => !string.IsNullOrEmpty(c.Message.Image.Tag) && !c.Saga.Tags.Contains(c.Message.Image.Tag!))
+                .Then(c => Remember(c.Saga, c.Message))
+                .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Message.Image.Tag))),
+            Ignore(Pushed));
+
+        During(Failed,
+            Ignore(LayerDone),
+            When(Pushed)
+                .Then(c => { Remember(c.Saga, c.Message); c.Saga.FailureReason = null; c.Saga.LayersDone.Clear(); })
+                .Activity(a => a.OfType<DispatchLayersActivity>())
+                .IfElse(c => c.Saga.FailureReason is not null,
+                    failed => failed.PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))),
+                    ok => ok.IfElse(c => IsComplete(c.Saga),
+                        done => done.PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Complete),
+                        pending => pending.TransitionTo(Scanning))));
+    }
+
+    public State Scanning { get; private set; } = null!;
+    public State Complete { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+
+    public Event<ImagePushed> Pushed { get; private set; } = null!;
+    public Event<LayerScanned> LayerDone { get; private set; } = null!;
+
+    private static void Remember(ImageScanState saga, ImagePushed message)
+    {
+        saga.Registry = message.Image.Registry;
+        saga.Repository = message.Image.Repository;
+        saga.Digest = message.Image.Digest;
+        saga.MediaType = message.MediaType;
+        if (!string.IsNullOrEmpty(message.Image.Tag) && !saga.Tags.Contains(message.Image.Tag)) saga.Tags.Add(message.Image.Tag);
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+    }
+
+    private static void Record(ImageScanState saga, LayerScanned message)
+    {
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+        if (!saga.Layers.Contains(message.LayerDigest) || saga.LayersDone.Contains(message.LayerDigest)) return;
+        if (!message.Succeeded)
+        {
+            saga.FailureReason = $"Layer {message.LayerDigest} could not be analysed: {message.FailureReason}";
+            return;
+        }
+        saga.LayersDone.Add(message.LayerDigest);
+    }
+
+    private static bool IsComplete(ImageScanState saga) => saga.Layers.Count > 0 && saga.Layers.All(saga.LayersDone.Contains);
+
+    private static ImageScanned Scanned(ImageScanState saga, string? tag) => new()
+    {
+        ScanId = saga.CorrelationId,
+        Image = new ImageIdentity(saga.Registry, saga.Repository, string.IsNullOrEmpty(tag) ? null : tag, saga.Digest),
+        Layers = saga.Layers.ToList(),
+        AnalyzerVersion = saga.AnalyzerVersion ?? "",
+        Succeeded = saga.FailureReason is null,
+        FailureReason = saga.FailureReason,
+    };
+}

@@ -1,0 +1,13 @@
+using SupplyChainMesh.PolicyEngine;
+using SupplyChainMesh.PolicyEngine.Apis;
+using SupplyChainMesh.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.MapDefaultEndpoints();
+app.MapPolicyEngineApi();
+app.Run();

@@ -1,0 +1,15 @@
+using SupplyChainMesh.Promoter.Infrastructure;
+using SupplyChainMesh.Persistence.Startup;
+using SupplyChainMesh.ServiceDefaults;
+
+namespace SupplyChainMesh.Promoter;
+
+internal static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<PromoterDbContext>(PromoterDbContext.Schema);
+        builder.AddMessaging(_ => { });
+        return builder;
+    }
+}
