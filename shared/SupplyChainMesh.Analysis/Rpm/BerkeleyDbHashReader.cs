@@ -15,7 +15,7 @@ namespace SupplyChainMesh.Analysis.Rpm;
 /// <remarks>
 /// Pages are scanned in file order rather than walking buckets: every live item sits on some hash page, and a linear
 /// scan needs no hash function. The file is untrusted: page numbers, offsets and lengths are bounds-checked, overflow
-/// chains are cut after as many pages as the file has (so a loop ends), and a value's length is capped by the file
+/// a chain that revisits a page is cut (so a loop ends), and a value's length is capped by the file
 /// size before anything is allocated. A broken metadata page throws <see cref="RpmDatabaseFormatException"/>; a broken
 /// item or chain is reported through the problem callback and skipped.
 /// </remarks>
@@ -77,6 +77,9 @@ public static class BerkeleyDbHashReader
     {
         var page = new byte[pageSize];
         var overflow = new byte[pageSize];
+        // visitedBy[n] is the number of the last value whose chain went through page n: a repeat is a loop.
+        var visitedBy = new int[lastPage + 1];
+        var valueNumber = 0;
         for (long pageNumber = 1; pageNumber <= lastPage; pageNumber++)
         {
             if (RandomAccess.Read(file, page, pageNumber * pageSize) < pageSize) yield break;
@@ -112,7 +115,7 @@ public static class BerkeleyDbHashReader
                     case ItemOffPage when valueOffset + OffPageItemSize <= keyOffset:
                         var first = reader.U32(page, valueOffset + 4);
                         var length = reader.U32(page, valueOffset + 8);
-                        var value = ReadOverflowChain(file, reader, overflow, first, length, lastPage, fileLength, out var error);
+                        var value = ReadOverflowChain(file, reader, overflow, visitedBy, ++valueNumber, first, length, fileLength, out var error);
                         if (value is null) problem(Invariant($"hash page {pageNumber} item {i + 1}: {error}; skipped"));
                         else yield return value;
                         break;
@@ -128,7 +131,8 @@ public static class BerkeleyDbHashReader
     private static bool IsInstanceCounterKey(ReadOnlySpan<byte> keyItem) =>
         keyItem.Length == 5 && keyItem[0] == ItemKeyData && BinaryPrimitives.ReadUInt32LittleEndian(keyItem[1..]) == 0;
 
-    private static byte[]? ReadOverflowChain(SafeFileHandle file, PageReader reader, byte[] buffer, uint first, uint length, long lastPage, long fileLength, out string? error)
+    private static byte[]? ReadOverflowChain(
+        SafeFileHandle file, PageReader reader, byte[] buffer, int[] visitedBy, int valueNumber, uint first, uint length, long fileLength, out string? error)
     {
         if (length == 0 || length > fileLength)
         {
@@ -139,18 +143,20 @@ public static class BerkeleyDbHashReader
         var filled = 0;
         var pageNumber = (long)first;
         var pageSize = buffer.Length;
-        for (long visited = 0; filled < value.Length; visited++)
+        var lastPage = visitedBy.Length - 1;
+        while (filled < value.Length)
         {
             if (pageNumber == 0 || pageNumber > lastPage)
             {
                 error = Invariant($"overflow chain points at page {pageNumber} (last page {lastPage}) after {filled} of {length} bytes");
                 return null;
             }
-            if (visited > lastPage)
+            if (visitedBy[pageNumber] == valueNumber)
             {
-                error = "overflow chain loops";
+                error = Invariant($"overflow chain loops back to page {pageNumber}");
                 return null;
             }
+            visitedBy[pageNumber] = valueNumber;
             if (RandomAccess.Read(file, buffer, pageNumber * pageSize) < pageSize)
             {
                 error = Invariant($"overflow page {pageNumber} is past the end of the file");
