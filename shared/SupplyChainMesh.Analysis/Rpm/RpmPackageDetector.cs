@@ -24,6 +24,9 @@ public sealed class RpmPackageDetector : IPackageDetector
     /// <summary>Larger files are not rpm databases of any image we could scan in bounded time; they are skipped.</summary>
     public const long MaxDatabaseBytes = 1L << 30;
 
+    /// <summary>A manifest is a line a package (a few KB); it is read into memory, so it is bounded.</summary>
+    public const long MaxManifestBytes = 64L << 20;
+
     public string Name => "rpm";
 
     public int Version => 1;
@@ -40,6 +43,11 @@ public sealed class RpmPackageDetector : IPackageDetector
         var path = file.Path;
         if (path == ManifestPath)
         {
+            if (file.Length > MaxManifestBytes)
+            {
+                sink.Problem(path, string.Create(CultureInfo.InvariantCulture, $"rpm manifest of {file.Length} bytes exceeds {MaxManifestBytes}; skipped"));
+                return;
+            }
             using var reader = new StreamReader(content, leaveOpen: true);
             var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             using var lines = new StringReader(text);
