@@ -51,7 +51,7 @@ public sealed class RpmPackageDetector : IPackageDetector
             using var reader = new StreamReader(content, leaveOpen: true);
             var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             using var lines = new StringReader(text);
-            Report(path, RpmManifestParser.Parse(lines, reason => sink.Problem(path, reason)), sink);
+            Report(path, RpmManifestParser.Parse(lines, reason => sink.Problem(path, reason)), sink, cancellationToken);
             return;
         }
         if (file.Length > MaxDatabaseBytes)
@@ -70,7 +70,7 @@ public sealed class RpmPackageDetector : IPackageDetector
             await copy.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                Report(path, RpmDatabase.ReadHeaders(spool, reason => sink.Problem(path, reason)), sink);
+                Report(path, RpmDatabase.ReadHeaders(spool, reason => sink.Problem(path, reason)), sink, cancellationToken);
             }
             catch (RpmDatabaseFormatException e)
             {
@@ -83,10 +83,11 @@ public sealed class RpmPackageDetector : IPackageDetector
         }
     }
 
-    private void Report(string path, IEnumerable<RpmHeader> headers, IDetectionSink sink)
+    private void Report(string path, IEnumerable<RpmHeader> headers, IDetectionSink sink, CancellationToken cancellationToken)
     {
         foreach (var header in headers)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (header.IsGpgPubkey) continue;
             sink.Package(ToPackage(header, path, Name));
             foreach (var owned in header.Files) sink.OwnedFile(owned);

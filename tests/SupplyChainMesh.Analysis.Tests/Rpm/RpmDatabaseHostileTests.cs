@@ -6,6 +6,7 @@ using SupplyChainMesh.Analysis.Tests.Alpine;
 namespace SupplyChainMesh.Analysis.Tests.Rpm;
 
 /// <summary>Damaged and hostile databases, made by corrupting the real fixtures: errors and problems, never a crash or hang.</summary>
+[Collection(RpmFixtures.SpoolCollection)]
 public class RpmDatabaseHostileTests
 {
     private const int PageSize = 4096;
@@ -216,16 +217,40 @@ public class RpmDatabaseHostileTests
     [Fact]
     public async Task Detector_leaves_no_temporary_file_behind()
     {
-        var before = Directory.GetFiles(Path.GetTempPath(), "scm-rpmdb-*").Length;
+        var before = Directory.GetFiles(Path.GetTempPath(), "scm-rpmdb-*").ToHashSet();
         using var copy = RpmFixtures.Copy(Path.Combine("amazonlinux-2023", "rpmdb.sqlite"));
         var bytes = await File.ReadAllBytesAsync(copy.Path);
-        var sink = new RecordingSink();
+        var sink = new SpoolWatchingSink(before);
 
         await new RpmPackageDetector().DetectAsync(new LayerFile("var/lib/rpm/rpmdb.sqlite", bytes.Length, 0x1A4), new MemoryStream(bytes), sink, CancellationToken.None);
 
         Assert.NotEmpty(sink.Packages);
         Assert.DoesNotContain(sink.Packages, p => p.Name == "gpg-pubkey");
-        Assert.True(Directory.GetFiles(Path.GetTempPath(), "scm-rpmdb-*").Length <= before);
+        // While packages were reported the spool (and nothing else, no -shm/-wal) existed; now it is gone.
+        Assert.Single(sink.SpoolFiles);
+        Assert.All(sink.SpoolFiles, f => Assert.False(File.Exists(f), f));
+    }
+
+    private sealed class SpoolWatchingSink(HashSet<string> before) : IDetectionSink
+    {
+        private readonly RecordingSink _inner = new();
+
+        public List<Analysis.Packages.Package> Packages => _inner.Packages;
+
+        public HashSet<string> SpoolFiles { get; } = [];
+
+        public void Package(Analysis.Packages.Package package)
+        {
+            if (_inner.Packages.Count == 0)
+                SpoolFiles.UnionWith(Directory.GetFiles(Path.GetTempPath(), "scm-rpmdb-*").Where(f => !before.Contains(f)));
+            _inner.Package(package);
+        }
+
+        public void Distribution(Analysis.Distributions.Distribution distribution, string path) { }
+
+        public void OwnedFile(string path) { }
+
+        public void Problem(string path, string reason) => _inner.Problem(path, reason);
     }
 
     private static (List<RpmHeader> Headers, List<string> Problems, RpmDatabaseFormatException? Error) Read(byte[] db)

@@ -5,6 +5,7 @@ using SupplyChainMesh.Analysis.Tests.Alpine;
 
 namespace SupplyChainMesh.Analysis.Tests.Rpm;
 
+[Collection(RpmFixtures.SpoolCollection)]
 public class RpmDatabaseOracleTests
 {
     public static TheoryData<string> Databases() => [.. RpmFixtures.DatabasesWithOracle()];

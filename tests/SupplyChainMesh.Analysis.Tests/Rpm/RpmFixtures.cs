@@ -5,6 +5,10 @@ namespace SupplyChainMesh.Analysis.Tests.Rpm;
 /// <summary>The rpm databases of the shared fixtures and their oracles.</summary>
 internal static class RpmFixtures
 {
+    /// <summary>Tests that run the detector (which spools to scm-rpmdb-* temp files) run one at a time, so one can
+    /// check that its spool is gone.</summary>
+    public const string SpoolCollection = "rpm detector temp files";
+
     public static string Root => Path.Combine(RepositoryLayout.Fixtures, "rpm");
 
     private static readonly string[] OracleSuffixes = [".rpm-qa.tsv", ".expected.tsv"];
