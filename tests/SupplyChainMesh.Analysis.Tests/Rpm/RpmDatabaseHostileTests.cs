@@ -214,6 +214,23 @@ public class RpmDatabaseHostileTests
         }
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(4096)]
+    [InlineData(1_000_000)]
+    public async Task Detector_reports_a_truncated_sqlite_database_as_a_problem(int keep)
+    {
+        using var copy = RpmFixtures.Copy(Path.Combine("amazonlinux-2023", "rpmdb.sqlite"));
+        var bytes = (await File.ReadAllBytesAsync(copy.Path))[..keep];
+        var sink = new RecordingSink();
+
+        await new RpmPackageDetector().DetectAsync(new LayerFile("var/lib/rpm/rpmdb.sqlite", bytes.Length, 0x1A4), new MemoryStream(bytes), sink, CancellationToken.None);
+
+        var problem = Assert.Single(sink.Problems);
+        Assert.Equal("var/lib/rpm/rpmdb.sqlite", problem.Path);
+        Assert.Contains("rpmdb.sqlite", problem.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Detector_leaves_no_temporary_file_behind()
     {
