@@ -41,6 +41,8 @@ public static class MessagingExtensions
                 cfg.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddSingleton(new RabbitMqHealthCheck(new Uri(uri)));
+        builder.Services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", timeout: TimeSpan.FromSeconds(5));
         builder.Services.Configure<MassTransitHostOptions>(o =>
         {
             o.WaitUntilStarted = false;

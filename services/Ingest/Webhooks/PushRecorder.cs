@@ -21,6 +21,8 @@ public sealed class PushRecorder(IngestDbContext db, IPublishEndpoint publisher,
     private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("scm.ingest.pushes.duplicate");
     public static readonly Counter<long> Ignored = Meter.CreateCounter<long>("scm.ingest.events.ignored");
 
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
+
     /// <returns>True when the push was new and published; false for a duplicate.</returns>
     public async Task<bool> RecordAsync(PushNotice push, CancellationToken cancellationToken)
     {
@@ -65,6 +67,9 @@ public sealed class PushRecorder(IngestDbContext db, IPublishEndpoint publisher,
                 return false;
             }
 
+            // The broker must confirm within a bound: a push left hanging would keep the registry waiting, not retrying.
+            using var confirm = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            confirm.CancelAfter(PublishTimeout);
             await publisher.Publish(new ImagePushed
             {
                 Image = new ImageIdentity(push.Registry, push.Repository, push.Tag, push.Digest),
@@ -73,7 +78,7 @@ public sealed class PushRecorder(IngestDbContext db, IPublishEndpoint publisher,
                 Source = push.Source,
                 EventId = push.EventId,
                 Actor = push.Actor,
-            }, ct);
+            }, confirm.Token);
             await transaction.CommitAsync(ct);
             Accepted.Add(1);
             logger.LogInformation("Push of {Repository}:{Tag}@{Digest} accepted from {Source}", push.Repository, push.Tag, push.Digest, push.Source);
