@@ -21,9 +21,9 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # pid_alive FILE: the pid in FILE names a live process.
 pid_alive() { [[ -s $1 ]] && kill -0 "$(head -n1 "$1")" 2>/dev/null; }
 
-# wait_for SECONDS WHAT CMD...: poll CMD every 0.2 s until it succeeds.
+# wait_for SECONDS WHAT CMD...: poll CMD every 0.2 s until it succeeds (WHAT only names it for the reader).
 wait_for() {
-  local secs=$1 what=$2; shift 2
+  local secs=$1; shift 2
   local deadline=$(($(date +%s) + secs))
   until "$@" >/dev/null 2>&1; do
     (($(date +%s) < deadline)) || return 1

@@ -23,7 +23,7 @@
 # with `Authorization: Bearer $SCM_WEBHOOK_SECRET`.
 # =============================================================================
 set -Eeuo pipefail
-# shellcheck source=infra/local/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RABBITMQ_PORT=${SCM_RABBITMQ_PORT:-5673}
@@ -114,7 +114,7 @@ EOF
 
 rabbitmq_down() {
   if ! rmq_ours; then
-    port_open "$RABBITMQ_PORT" && log "rabbitmq: not ours (port $RABBITMQ_PORT), left running" || log "rabbitmq: not running"
+    if port_open "$RABBITMQ_PORT"; then log "rabbitmq: not ours (port $RABBITMQ_PORT), left running"; else log "rabbitmq: not running"; fi
     rmq_kill_epmd; return
   fi
   local t0 pid; t0=$(now_ms); pid=$(cat "$RMQ_DIR/rabbitmq.pid")
@@ -187,7 +187,7 @@ postgres_up() {
 postgres_down() {
   local d; d=$(pg_dir)
   if ! pg_ours; then
-    port_open "$POSTGRES_PORT" && log "postgres: not ours (port $POSTGRES_PORT), left running" || log "postgres: not running"
+    if port_open "$POSTGRES_PORT"; then log "postgres: not ours (port $POSTGRES_PORT), left running"; else log "postgres: not running"; fi
     return
   fi
   local t0; t0=$(now_ms)
@@ -285,7 +285,7 @@ registry_up() {
 
 registry_down() {
   if ! reg_ours; then
-    port_open "$REGISTRY_PORT" && log "registry: not ours (port $REGISTRY_PORT), left running" || log "registry: not running"
+    if port_open "$REGISTRY_PORT"; then log "registry: not ours (port $REGISTRY_PORT), left running"; else log "registry: not running"; fi
     rm -f "$REG_DIR/registry.pid"; return
   fi
   local pid; pid=$(cat "$REG_DIR/registry.pid")
