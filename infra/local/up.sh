@@ -24,6 +24,9 @@ RUN=$SCM_LOCAL/run
 SERVICES=(Gateway:8080 Ingest:8081 LayerScanner:8082 FeedSync:8083 PolicyEngine:8084 Promoter:8085)
 
 t_all=$(now_ms)
+for s in "${SERVICES[@]}"; do
+  [[ -d services/${s%%:*} ]] || die "no services/${s%%:*} in this checkout"
+done
 mkdir -p "$LOGS" "$RUN"
 "$HERE/services.sh" install
 "$HERE/services.sh" up >"$RUN/services.env"
@@ -37,7 +40,7 @@ if [[ -z ${SCM_SKIP_BUILD:-} ]]; then
   log "built the solution ($CONFIGURATION) in $(elapsed "$t0")"
 fi
 
-ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/health/ready"; }
+ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/health/ready"; }
 
 start_service() {
   local name=$1 port=$2 pidfile=$RUN/$1.pid
@@ -45,7 +48,6 @@ start_service() {
     log "$name: already running (pid $(cat "$pidfile")) on $port"; return
   fi
   port_open "$port" && die "$name: port $port is taken by another process; stop it or run infra/local/down.sh"
-  [[ -d services/$name ]] || die "no services/$name in this checkout"
   # setsid: a process group of its own, so down.sh stops `dotnet run` and the service it runs together.
   # --no-launch-profile: launchSettings.json would override the address and environment given here.
   ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
