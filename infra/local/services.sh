@@ -32,6 +32,8 @@ RABBITMQ_DIST_PORT=${SCM_RABBITMQ_DIST_PORT:-25673}
 RABBITMQ_EPMD_PORT=${SCM_RABBITMQ_EPMD_PORT:-4373}
 POSTGRES_PORT=${SCM_POSTGRES_PORT:-5433}
 POSTGRES_PASSWORD=${SCM_POSTGRES_PASSWORD:-postgres}
+# The services' database (each service owns a schema in it); tests create their own databases.
+APP_DATABASE=${SCM_APP_DATABASE:-supplychainmesh}
 REGISTRY_PORT=${SCM_REGISTRY_PORT:-5050}
 INGEST_EVENTS_URL=${SCM_INGEST_EVENTS_URL:-http://127.0.0.1:8081/api/registry/events}
 # A fixed secret for local development only; docker-compose and k8s take theirs from config.
@@ -159,6 +161,7 @@ postgres_up() {
   local t0 d; t0=$(now_ms); PG_DIR=; d=$(pg_dir)
   if pg_ours; then
     pg_login -c 'select 1' >/dev/null || die "our PostgreSQL in $d does not accept the password login"
+    ensure_app_database
     log "postgres: already up ($d), reused"; return
   fi
   if port_open "$POSTGRES_PORT"; then
@@ -181,7 +184,15 @@ postgres_up() {
     start </dev/null >>"$d/log/pg_ctl.log" 2>&1 \
     || { tail -n 20 "$d/log/postgres.log" >&2; die "PostgreSQL did not start (log $d/log/postgres.log)"; }
   wait_for 30 "login" pg_login -c 'select 1' || die "PostgreSQL does not accept postgres/<password> on 127.0.0.1:$POSTGRES_PORT"
+  ensure_app_database
   log "postgres: up on 127.0.0.1:$POSTGRES_PORT ($d) in $(elapsed "$t0")"
+}
+
+# Created here rather than by the first service's migration, so six services starting at once do not race.
+ensure_app_database() {
+  if [[ -z $(pg_login -c "select 1 from pg_database where datname = '$APP_DATABASE'") ]]; then
+    pg_login -c "create database \"$APP_DATABASE\"" >/dev/null || die "could not create database $APP_DATABASE"
+  fi
 }
 
 postgres_down() {
@@ -305,6 +316,7 @@ registry_status() {
 cmd_env() {
   local amqp="amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/"
   local pg="Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres;Password=$POSTGRES_PASSWORD;Database=postgres"
+  local app_pg="Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres;Password=$POSTGRES_PASSWORD;Database=$APP_DATABASE"
   local reg="127.0.0.1:$REGISTRY_PORT"
   q() { printf "export %s=%q\n" "$1" "$2"; }
   q SCM_RABBITMQ_URI "$amqp"
@@ -315,9 +327,10 @@ cmd_env() {
   q SCM_SERVICES_SH "$SCM_REPO/infra/local/services.sh"
   q SCM_SHARED_DIR "$SCM_SHARED_DIR"
   q RabbitMq__Uri "$amqp"
-  q ConnectionStrings__Postgres "$pg"
+  q ConnectionStrings__Postgres "$app_pg"
   q Registry__Url "http://$reg"
   q Ingest__WebhookSecret "$WEBHOOK_SECRET"
+  q Ingest__DefaultRegistry "$reg"
 }
 
 # ------------------------------------------------------------------- main --
