@@ -43,6 +43,17 @@ outputs_present() {
     if [[ " ${STAGES[*]} " == *" peer "* ]]; then [[ -s $ASSETS/peer-sbom/$tag.cdx.json ]] || return 1; fi
   done
 }
+# build-images.sh runs `dotnet new` and `dotnet add package` under $ASSETS/src. Inside the repository
+# (the default <repo>/.local/test-images) MSBuild would find the repository's Directory.Build.props
+# (warnings as errors: NU1510 fails `dotnet add`) and Directory.Packages.props (central versions:
+# `dotnet add` writes the test app's old packages into it). Empty files here end that upward search.
+isolate_from_repository_msbuild() {
+  echo '<Project><!-- stops MSBuild from importing the repository'"'"'s files: see infra/local/test-images.sh --></Project>' \
+    >"$ASSETS/Directory.Build.props"
+  cp "$ASSETS/Directory.Build.props" "$ASSETS/Directory.Build.targets"
+  printf '%s\n' '<Project>' '  <PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>' \
+    '</Project>' >"$ASSETS/Directory.Packages.props"
+}
 up_to_date() { [[ -z $force && -f $STAMP && $(cat "$STAMP") == "$(want_stamp)" ]] && outputs_present; }
 
 if up_to_date; then
@@ -54,6 +65,7 @@ else
     findmnt:util-linux flock:util-linux taskset:util-linux chroot:coreutils dpkg-query:dpkg \
     column:bsdextrautils /usr/bin/time:time sqlite3:sqlite3 gzip:gzip tar:tar sha256sum:coreutils
   mkdir -p "$ASSETS"
+  isolate_from_repository_msbuild
   # One builder at a time (two test runs starting together); the second finds the stamp afterwards.
   exec 8>"$ASSETS/.test-images.lock"
   flock 8
