@@ -34,8 +34,9 @@ trap stop_started EXIT
 trap 'exit 130' INT TERM
 
 "$HERE/services.sh" install
+status=$("$HERE/services.sh" status)   # (not piped into grep -q: SIGPIPE under pipefail)
 for s in rabbitmq postgres registry; do
-  "$HERE/services.sh" status | grep -q "^$s  down" && started+=("$s")
+  [[ $status == *"$s  down"* ]] && started+=("$s")
 done
 env_file=$RESULTS/services.env
 "$HERE/services.sh" up >"$env_file"
