@@ -70,7 +70,9 @@ rmq_env() {
     RABBITMQ_LOG_BASE=$RMQ_DIR/log \
     RABBITMQ_PID_FILE=$RMQ_DIR/rabbitmq.pid \
     RABBITMQ_ENABLED_PLUGINS_FILE=$RMQ_DIR/enabled_plugins \
-    RABBITMQ_PLUGINS_EXPAND_DIR=$RMQ_DIR/plugins-expand
+    RABBITMQ_PLUGINS_EXPAND_DIR=$RMQ_DIR/plugins-expand \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  # (the last one: Erlang distribution, like everything else here, listens on loopback only)
 }
 rmqctl() { (rmq_env && "$RMQ_BIN/rabbitmqctl" "$@"); }
 rmq_ours() { pid_alive "$RMQ_DIR/rabbitmq.pid"; }
