@@ -252,7 +252,7 @@ notifications:
         Authorization: [Bearer $WEBHOOK_SECRET]
       # Delivery is asynchronous (an in-memory queue per endpoint): a slow or absent Ingest never
       # blocks a push; after 'threshold' failures the sink backs off and retries.
-      timeout: 2s
+      timeout: 5s
       threshold: 3
       backoff: 2s
       # 2.8.2 applies ignore.actions only when ignoredmediatypes is non-empty: a media type no one sends.
