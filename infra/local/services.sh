@@ -30,6 +30,7 @@ RABBITMQ_PORT=${SCM_RABBITMQ_PORT:-5673}
 RABBITMQ_MGMT_PORT=${SCM_RABBITMQ_MGMT_PORT:-15673}
 RABBITMQ_DIST_PORT=${SCM_RABBITMQ_DIST_PORT:-25673}
 RABBITMQ_EPMD_PORT=${SCM_RABBITMQ_EPMD_PORT:-4373}
+RABBITMQ_START_TIMEOUT=${SCM_RABBITMQ_START_TIMEOUT:-240}
 POSTGRES_PORT=${SCM_POSTGRES_PORT:-5433}
 POSTGRES_PASSWORD=${SCM_POSTGRES_PASSWORD:-postgres}
 # The services' database (each service owns a schema in it); tests create their own databases.
@@ -106,8 +107,9 @@ EOF
   (rmq_env && "$RMQ_BIN/rabbitmq-server" -detached) </dev/null >>"$RMQ_DIR/log/start.log" 2>&1 \
     || { tail -n 20 "$RMQ_DIR/log/start.log" >&2; die "rabbitmq-server failed to start"; }
   # `ping` answers before the broker is usable; await_startup waits for the boot to finish.
-  wait_for 30 "pid file" test -s "$RMQ_DIR/rabbitmq.pid" || true
-  if ! rmqctl -q await_startup --timeout 90 >&2; then
+  # Seconds on an idle machine, but well over a minute on a saturated 2-core one: generous limits.
+  wait_for "$RABBITMQ_START_TIMEOUT" "pid file" test -s "$RMQ_DIR/rabbitmq.pid" || true
+  if ! rmqctl -q await_startup --timeout "$RABBITMQ_START_TIMEOUT" >&2; then
     tail -n 30 "$RMQ_DIR"/log/*.log >&2 || true
     die "RabbitMQ did not start (logs in $RMQ_DIR/log)"
   fi
@@ -118,8 +120,9 @@ EOF
 
 rabbitmq_down() {
   if ! rmq_ours; then
-    if port_open "$RABBITMQ_PORT"; then log "rabbitmq: not ours (port $RABBITMQ_PORT), left running"; else log "rabbitmq: not running"; fi
-    rmq_kill_epmd; return
+    if port_open "$RABBITMQ_PORT"; then log "rabbitmq: not ours (port $RABBITMQ_PORT), left running"; return; fi
+    log "rabbitmq: not running"
+    rmq_kill_epmd; return   # one left behind by a node of ours that died (epmd refuses while nodes are registered)
   fi
   local t0 pid; t0=$(now_ms); pid=$(cat "$RMQ_DIR/rabbitmq.pid")
   rmqctl -q shutdown --timeout 60 >&2 || { log "rabbitmq: shutdown failed, killing pid $pid"; kill "$pid" 2>/dev/null || true; }
