@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# =============================================================================
+# up.sh — bring the whole mesh up locally and leave it running:
+# RabbitMQ, PostgreSQL and the registry (services.sh), then the six services built from this checkout
+# (dotnet run --no-build), each on its loopback port, logs in .local/logs/<Service>.log, pids in .local/run.
+#
+#   infra/local/up.sh          # then: infra/local/down.sh
+#
+# Services already running from an earlier up.sh are kept. Waits for every /health/ready (SCM_READY_TIMEOUT
+# seconds, default 180) and fails with the tail of the service's log when one does not get there.
+# Env: SCM_CONFIGURATION (Release), SCM_SKIP_BUILD=1 to reuse the last build.
+# =============================================================================
+set -Eeuo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+HERE=$SCM_REPO/infra/local
+cd "$SCM_REPO"
+
+CONFIGURATION=${SCM_CONFIGURATION:-Release}
+READY_TIMEOUT=${SCM_READY_TIMEOUT:-180}
+LOGS=$SCM_LOCAL/logs
+RUN=$SCM_LOCAL/run
+# Service name and port (conventions: Gateway 8080, Ingest 8081, ... Promoter 8085).
+SERVICES=(Gateway:8080 Ingest:8081 LayerScanner:8082 FeedSync:8083 PolicyEngine:8084 Promoter:8085)
+
+t_all=$(now_ms)
+for s in "${SERVICES[@]}"; do
+  [[ -d services/${s%%:*} ]] || die "no services/${s%%:*} in this checkout"
+done
+mkdir -p "$LOGS" "$RUN"
+"$HERE/services.sh" install
+"$HERE/services.sh" up >"$RUN/services.env"
+# shellcheck disable=SC1091
+source "$RUN/services.env"
+
+if [[ -z ${SCM_SKIP_BUILD:-} ]]; then
+  t0=$(now_ms)
+  dotnet build SupplyChainMesh.sln -c "$CONFIGURATION" -nologo -v quiet >"$LOGS/build.log" 2>&1 \
+    || { grep -E 'error|Error' "$LOGS/build.log" | tail -n 30 >&2; die "the build failed (log $LOGS/build.log)"; }
+  log "built the solution ($CONFIGURATION) in $(elapsed "$t0")"
+fi
+
+ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/health/ready"; }
+
+start_service() {
+  local name=$1 port=$2 pidfile=$RUN/$1.pid
+  if pid_alive "$pidfile"; then
+    log "$name: already running (pid $(cat "$pidfile")) on $port"; return
+  fi
+  port_open "$port" && die "$name: port $port is taken by another process; stop it or run infra/local/down.sh"
+  # setsid: a process group of its own, so down.sh stops `dotnet run` and the service it runs together.
+  # --no-launch-profile: launchSettings.json would override the address and environment given here.
+  ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+    setsid dotnet run --no-build --no-launch-profile -c "$CONFIGURATION" --project "services/$name" \
+    </dev/null >"$LOGS/$name.log" 2>&1 &
+  echo $! >"$pidfile"
+  log "$name: starting on http://127.0.0.1:$port (pid $!, log $LOGS/$name.log)"
+}
+
+wait_ready() {
+  local name=$1 port=$2 pidfile=$RUN/$1.pid t0; t0=$(now_ms)
+  local deadline=$(($(date +%s) + READY_TIMEOUT))
+  until ready "$port"; do
+    if ! pid_alive "$pidfile"; then
+      tail -n 40 "$LOGS/$name.log" >&2
+      die "$name exited before it was ready (log $LOGS/$name.log)"
+    fi
+    if (($(date +%s) >= deadline)); then
+      tail -n 40 "$LOGS/$name.log" >&2
+      die "$name was not ready on http://127.0.0.1:$port/health/ready after ${READY_TIMEOUT}s (log $LOGS/$name.log; infra/local/down.sh stops everything)"
+    fi
+    sleep 0.5
+  done
+  log "$name: ready (waited $(elapsed "$t0"))"
+}
+
+for s in "${SERVICES[@]}"; do start_service "${s%%:*}" "${s##*:}"; done
+for s in "${SERVICES[@]}"; do wait_ready "${s%%:*}" "${s##*:}"; done
+
+cat >&2 <<EOF
+
+The mesh is up ($(elapsed "$t_all")):
+  gateway      http://127.0.0.1:8080
+  registry     127.0.0.1:${SCM_REGISTRY##*:}   (push: skopeo copy --dest-tls-verify=false oci:DIR:TAG docker://$SCM_REGISTRY/dev/app:TAG)
+  rabbitmq UI  $SCM_RABBITMQ_MANAGEMENT   (guest/guest)
+  services     Ingest :8081  LayerScanner :8082  FeedSync :8083  PolicyEngine :8084  Promoter :8085
+  logs         $LOGS
+  environment  source <(infra/local/services.sh env)
+  stop         infra/local/down.sh
+EOF
+echo "gateway: http://127.0.0.1:8080"
+echo "registry: $SCM_REGISTRY"
