@@ -1,11 +1,16 @@
 using System.Collections.Frozen;
+using SupplyChainMesh.Analysis.Alpine;
 using SupplyChainMesh.Analysis.Debian;
 using SupplyChainMesh.Analysis.Go;
 using SupplyChainMesh.Analysis.Maven;
 using SupplyChainMesh.Analysis.Npm;
 using SupplyChainMesh.Analysis.NuGet;
 using SupplyChainMesh.Analysis.Packages;
+using SupplyChainMesh.Analysis.Php;
 using SupplyChainMesh.Analysis.Python;
+using SupplyChainMesh.Analysis.Rpm;
+using SupplyChainMesh.Analysis.Ruby;
+using SupplyChainMesh.Analysis.Rust;
 
 namespace SupplyChainMesh.Analysis.Versions;
 
@@ -23,6 +28,11 @@ public static class VersionSchemes
         [PurlType.Maven] = MavenVersionScheme.Instance,
         [PurlType.NuGet] = NuGetVersionScheme.Instance,
         [PurlType.Golang] = GoVersion.Instance,
+        [PurlType.Apk] = ApkVersionScheme.Instance,
+        [PurlType.Rpm] = RpmVersionScheme.Instance,
+        [PurlType.Gem] = RubyGemsVersionScheme.Instance,
+        [PurlType.Cargo] = CargoVersion.Instance,
+        [PurlType.Composer] = ComposerVersionScheme.Instance,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     // OSV ecosystem names (https://ossf.github.io/osv-schema/#defined-ecosystems) without the ":release" suffix.
@@ -35,6 +45,20 @@ public static class VersionSchemes
         ["Go"] = GoVersion.Instance,
         ["Debian"] = DebianVersionScheme.Instance,
         ["Ubuntu"] = DebianVersionScheme.Instance,
+        ["Alpine"] = ApkVersionScheme.Instance,
+        ["Wolfi"] = ApkVersionScheme.Instance,
+        ["Chainguard"] = ApkVersionScheme.Instance,
+        ["Red Hat"] = RpmVersionScheme.Instance,
+        ["Rocky Linux"] = RpmVersionScheme.Instance,
+        ["AlmaLinux"] = RpmVersionScheme.Instance,
+        ["openSUSE"] = RpmVersionScheme.Instance,
+        ["SUSE"] = RpmVersionScheme.Instance,
+        ["Mageia"] = RpmVersionScheme.Instance,
+        ["openEuler"] = RpmVersionScheme.Instance,
+        ["Azure Linux"] = RpmVersionScheme.Instance,
+        ["RubyGems"] = RubyGemsVersionScheme.Instance,
+        ["crates.io"] = CargoVersion.Instance,
+        ["Packagist"] = ComposerVersionScheme.Instance,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Every scheme the engine has.</summary>
