@@ -4,14 +4,16 @@ using SupplyChainMesh.Analysis.Versions;
 namespace SupplyChainMesh.Analysis.Maven;
 
 /// <summary>
-/// A Maven version ordered as Maven's <c>ComparableVersion</c> orders it. The text splits into items at <c>.</c>,
+/// A Maven version ordered as Maven's <c>ComparableVersion</c> (the 3.6–3.8 parser) orders it. The text splits into items at <c>.</c>,
 /// at <c>-</c> (which opens a sub-list, so <c>1-1</c> &lt; <c>1.1</c>) and at every change between digits and letters.
 /// Numbers compare numerically and beat strings and sub-lists; known qualifiers order
 /// alpha (a) &lt; beta (b) &lt; milestone (m) &lt; rc = cr &lt; snapshot &lt; "" = ga = final = release &lt; sp,
 /// and unknown qualifiers come after sp in case-insensitive lexical order. Trailing zeros and empty qualifiers are
 /// trimmed from each list, so <c>1</c> == <c>1.0</c> == <c>1.0.0</c> == <c>1-ga</c>. The single letters a, b and
 /// m only mean alpha, beta and milestone when a digit follows (<c>1a1</c> is 1-alpha-1, <c>1a</c> is qualifier "a").
-/// Every string is a Maven version; parsing never fails.
+/// Every string is a Maven version; parsing never fails. Like Maven's own, the order is not transitive on every
+/// string (<c>3.foo</c> &gt; <c>3</c> &gt; <c>3-beta</c> yet <c>3.foo</c> &lt; <c>3-beta</c>); real release versions
+/// (numbers after dots, qualifiers after hyphens) order consistently.
 /// </summary>
 public sealed class MavenVersion : IComparable<MavenVersion>, IEquatable<MavenVersion>
 {

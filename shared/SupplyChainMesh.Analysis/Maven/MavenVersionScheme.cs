@@ -5,6 +5,8 @@ namespace SupplyChainMesh.Analysis.Maven;
 /// <summary>Maven's ComparableVersion ordering. See <see cref="MavenVersion"/>.</summary>
 public sealed class MavenVersionScheme : IVersionScheme
 {
+    private readonly ParsedVersionCache<MavenVersion> _cache = new(MavenVersion.Parse);
+
     public static MavenVersionScheme Instance { get; } = new();
 
     public string Name => "maven";
@@ -13,7 +15,7 @@ public sealed class MavenVersionScheme : IVersionScheme
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        return MavenVersion.Compare(left, right);
+        return _cache.Get(left).CompareTo(_cache.Get(right));
     }
 
     /// <summary>Maven orders any string; an empty or blank one names no version, so it is not valid here.</summary>
