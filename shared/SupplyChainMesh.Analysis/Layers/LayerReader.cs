@@ -112,7 +112,7 @@ public sealed class LayerReader
                                               or ArgumentException or OverflowException or NotSupportedException)
                 {
                     var reason = e is EndOfStreamException
-                        ? "truncated: the tar ends in the middle of an entry"
+                        ? "truncated: the tar ends before its end-of-archive marker"
                         : $"malformed tar: {e.Message}";
                     throw new LayerFormatException(digest, $"{reason} (after {tarStream.Position} bytes of tar)", e);
                 }
