@@ -44,98 +44,115 @@ public sealed class LayerReader
         }
     }
 
-    /// <summary>Reads a layer blob (gzip, zstd or plain tar) from <paramref name="blob"/>, which stays open.</summary>
-    public async Task<LayerAnalysis> ReadAsync(string digest, Stream blob, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a layer blob (gzip, zstd or plain tar) from <paramref name="blob"/>. The read runs synchronously on a
+    /// thread of its own (the async tar adapters cost more than the tar walk itself); cancelling disposes
+    /// <paramref name="blob"/>, which is how a read hung on a dead connection ends.
+    /// </summary>
+    public Task<LayerAnalysis> ReadAsync(string digest, Stream blob, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        var compressed = new ReadAheadStream(blob, _options.BufferSize, leaveOpen: true);
-        await using (compressed.ConfigureAwait(false))
+        return Task.Factory.StartNew(
+            () => Read(digest, blob, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Reads a layer blob on the calling thread. See <see cref="ReadAsync(string, Stream, CancellationToken)"/>.</summary>
+    public LayerAnalysis Read(string digest, Stream blob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var unblock = cancellationToken.Register(static b => ((Stream)b!).Dispose(), blob);
+        try
         {
-            var head = await compressed.PeekAsync(LayerCompressionDetector.MagicLength, cancellationToken).ConfigureAwait(false);
-            var compression = LayerCompressionDetector.Detect(head.Span, digest);
-            Stream decompressor = compression switch
-            {
-                LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
-                LayerCompression.Zstd => new DecompressionStream(compressed, leaveOpen: true),
-                _ => compressed,
-            };
-            var what = compression switch
-            {
-                LayerCompression.Gzip => "gzip",
-                LayerCompression.Zstd => "zstd",
-                _ => "tar",
-            };
-            var tarStream = new ReadAheadStream(
-                decompressor,
-                _options.BufferSize,
-                leaveOpen: compression == LayerCompression.None,
-                limit: _options.MaxUncompressedBytes,
-                limitExceeded: limit => new LayerTooLargeException(digest,
-                    $"the layer expands to more than {limit} bytes (MaxUncompressedBytes): a decompression bomb or an oversized layer"),
-                translate: e => e switch
-                {
-                    InvalidDataException or ZstdException => new LayerFormatException(digest, $"corrupt {what} data: {e.Message}", e),
-                    EndOfStreamException => new LayerFormatException(digest, $"truncated {what} data: {e.Message}", e),
-                    _ => null,
-                });
-            await using (tarStream.ConfigureAwait(false))
-            {
-                var builder = new LayerAnalysisBuilder();
-                var (entries, files) = await ReadTarAsync(digest, tarStream, builder, cancellationToken).ConfigureAwait(false);
-                var stats = new LayerStats(compressed.InnerBytes, tarStream.InnerBytes, entries, files);
-                return builder.Build(digest, AnalyzerVersion, compression, stats);
-            }
+            return ReadCore(digest, blob, cancellationToken);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            throw new OperationCanceledException($"reading layer {digest} was cancelled", e, cancellationToken);
         }
     }
 
-    private async Task<(long Entries, long Files)> ReadTarAsync(
+    private LayerAnalysis ReadCore(string digest, Stream blob, CancellationToken cancellationToken)
+    {
+        var compressed = new PeekableStream(blob);
+        var compression = LayerCompressionDetector.Detect(compressed.Peek(), digest);
+        var what = compression switch
+        {
+            LayerCompression.Gzip => "gzip",
+            LayerCompression.Zstd => "zstd",
+            _ => "tar",
+        };
+        using Stream decompressor = compression switch
+        {
+            LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
+            LayerCompression.Zstd => new DecompressionStream(compressed, leaveOpen: true),
+            _ => compressed,
+        };
+        using var tarStream = new ReadAheadStream(
+            decompressor,
+            _options.BufferSize,
+            limit: _options.MaxUncompressedBytes,
+            limitExceeded: limit => new LayerTooLargeException(digest,
+                $"the layer expands to more than {limit} bytes (MaxUncompressedBytes): a decompression bomb or an oversized layer"),
+            translate: e => e switch
+            {
+                InvalidDataException or ZstdException => new LayerFormatException(digest, $"corrupt {what} data: {e.Message}", e),
+                EndOfStreamException => new LayerFormatException(digest, $"truncated {what} data: {e.Message}", e),
+                _ => null,
+            });
+        var builder = new LayerAnalysisBuilder();
+        var (entries, files) = ReadTar(digest, tarStream, builder, cancellationToken);
+        var stats = new LayerStats(compressed.BytesRead, tarStream.InnerBytes, entries, files);
+        return builder.Build(digest, AnalyzerVersion, compression, stats);
+    }
+
+    private (long Entries, long Files) ReadTar(
         string digest, ReadAheadStream tarStream, LayerAnalysisBuilder builder, CancellationToken cancellationToken)
     {
-        var tar = new TarReader(tarStream, leaveOpen: true);
-        await using (tar.ConfigureAwait(false))
+        using var tar = new TarReader(tarStream, leaveOpen: true);
+        var wanted = new List<IPackageDetector>(_detectors.Length);
+        long entries = 0, files = 0;
+        while (true)
         {
-            var wanted = new List<IPackageDetector>(_detectors.Length);
-            long entries = 0, files = 0;
-            while (true)
+            cancellationToken.ThrowIfCancellationRequested();
+            TarEntry? entry;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                TarEntry? entry;
-                try
-                {
-                    entry = await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
-                }
-                catch (LayerAnalysisException)
-                {
-                    throw;
-                }
-                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
-                                              or ArgumentException or OverflowException or NotSupportedException)
-                {
-                    var reason = e is EndOfStreamException
-                        ? "truncated: the tar ends before its end-of-archive marker"
-                        : $"malformed tar: {e.Message}";
-                    throw new LayerFormatException(digest, $"{reason} (after {tarStream.Position} bytes of tar)", e);
-                }
-                if (entry is null) break;
-                if (++entries > _options.MaxEntries)
-                    throw new LayerTooLargeException(digest, $"the layer has more than {_options.MaxEntries} entries (MaxEntries)");
-                if (await ReadEntryAsync(entry, builder, wanted, cancellationToken).ConfigureAwait(false)) files++;
-                tarStream.ThrowIfFaulted();
+                entry = tar.GetNextEntry(copyData: false);
             }
-            if (tarStream.ConsumerSawEnd)
+            catch (LayerAnalysisException)
             {
-                throw new LayerFormatException(digest,
-                    $"truncated: the tar ends after {tarStream.Position} bytes without its end-of-archive marker");
+                throw;
             }
-            // The padding after the end marker is tiny; reading it lets the decompressor check its trailer (gzip CRC).
-            await tarStream.DrainAsync(cancellationToken).ConfigureAwait(false);
-            return (entries, files);
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
+                                          or ArgumentException or OverflowException or NotSupportedException)
+            {
+                var reason = e is EndOfStreamException
+                    ? "truncated: the tar ends before its end-of-archive marker"
+                    : $"malformed tar: {e.Message}";
+                throw new LayerFormatException(digest, $"{reason} (after {tarStream.Position} bytes of tar)", e);
+            }
+            if (entry is null) break;
+            if (++entries > _options.MaxEntries)
+                throw new LayerTooLargeException(digest, $"the layer has more than {_options.MaxEntries} entries (MaxEntries)");
+            if (ReadEntry(entry, builder, wanted, cancellationToken)) files++;
+            tarStream.ThrowIfFaulted();
         }
+        if (tarStream.ConsumerSawEnd)
+        {
+            throw new LayerFormatException(digest,
+                $"truncated: the tar ends after {tarStream.Position} bytes without its end-of-archive marker");
+        }
+        // The padding after the end marker is tiny; reading it lets the decompressor check its trailer (gzip CRC).
+        tarStream.Drain();
+        return (entries, files);
     }
 
     /// <summary>Handles one entry; true when it was handed to detectors.</summary>
-    private async ValueTask<bool> ReadEntryAsync(
-        TarEntry entry, LayerAnalysisBuilder builder, List<IPackageDetector> wanted, CancellationToken cancellationToken)
+    private bool ReadEntry(TarEntry entry, LayerAnalysisBuilder builder, List<IPackageDetector> wanted, CancellationToken cancellationToken)
     {
         if (!TarPath.TryNormalize(entry.Name, out var path))
         {
@@ -190,7 +207,7 @@ public sealed class LayerReader
         var data = entry.DataStream ?? Stream.Null;
         if (wanted.Count == 1)
         {
-            await DetectAsync(wanted[0], file, new EntryContentStream(data, entry.Length), builder, cancellationToken).ConfigureAwait(false);
+            Detect(wanted[0], file, new EntryContentStream(data, entry.Length), builder, cancellationToken);
             return true;
         }
 
@@ -199,11 +216,11 @@ public sealed class LayerReader
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
-            await data.ReadExactlyAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            data.ReadExactly(buffer.AsSpan(0, length));
             foreach (var detector in wanted)
             {
                 using var content = new MemoryStream(buffer, 0, length, writable: false);
-                await DetectAsync(detector, file, content, builder, cancellationToken).ConfigureAwait(false);
+                Detect(detector, file, content, builder, cancellationToken);
             }
         }
         finally
@@ -213,12 +230,14 @@ public sealed class LayerReader
         return true;
     }
 
-    private static async ValueTask DetectAsync(
+    private static void Detect(
         IPackageDetector detector, LayerFile file, Stream content, LayerAnalysisBuilder sink, CancellationToken cancellationToken)
     {
         try
         {
-            await detector.DetectAsync(file, content, sink, cancellationToken).ConfigureAwait(false);
+            // The content streams complete reads synchronously, so detectors normally finish without waiting.
+            var detection = detector.DetectAsync(file, content, sink, cancellationToken);
+            if (!detection.IsCompletedSuccessfully) detection.AsTask().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not (OperationCanceledException or LayerAnalysisException))
         {

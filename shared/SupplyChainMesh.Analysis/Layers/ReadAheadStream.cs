@@ -4,16 +4,18 @@ using System.Runtime.ExceptionServices;
 namespace SupplyChainMesh.Analysis.Layers;
 
 /// <summary>
-/// A forward-only read buffer over another stream. The layer pipeline puts one under the decompressor (so blob reads are
-/// large whatever the source) and one above it (so the decompressor inflates in long runs while the tar reader takes
-/// its 512-byte headers and 4 KiB skips from memory). It also counts what it read, enforces a byte limit (decompression
-/// bombs), turns decompressor errors into typed ones and, once it failed, fails every later read the same way: a
-/// detector that swallows the error cannot make the tar reader continue on a broken stream.
+/// A forward-only read buffer over the decompressor: the decompressor inflates in long runs into one large buffer while
+/// the tar reader takes its 512-byte headers and 4 KiB skips from memory. It also counts what it read, enforces a byte
+/// limit (decompression bombs), turns decompressor errors into typed ones and, once it failed, fails every later read
+/// the same way: a detector that swallows the error cannot make the tar reader continue on a broken stream.
+/// <para>
+/// Synchronous by design: a layer is read on a thread of its own, and the async adapters of the tar reader cost more
+/// than the whole tar walk (measured). Async reads complete synchronously.
+/// </para>
 /// </summary>
 internal sealed class ReadAheadStream : Stream
 {
     private readonly Stream _inner;
-    private readonly bool _leaveOpen;
     private readonly long _limit;
     private readonly Func<long, Exception>? _limitExceeded;
     private readonly Func<Exception, Exception?>? _translate;
@@ -26,14 +28,12 @@ internal sealed class ReadAheadStream : Stream
     public ReadAheadStream(
         Stream inner,
         int bufferSize,
-        bool leaveOpen = false,
         long limit = long.MaxValue,
         Func<long, Exception>? limitExceeded = null,
         Func<Exception, Exception?>? translate = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 4096);
         _inner = inner;
-        _leaveOpen = leaveOpen;
         _limit = limit;
         _limitExceeded = limitExceeded;
         _translate = translate;
@@ -45,9 +45,6 @@ internal sealed class ReadAheadStream : Stream
 
     /// <summary>True once a reader asked for bytes and got none: the data ended.</summary>
     public bool ConsumerSawEnd { get; private set; }
-
-    /// <summary>The error the stream failed with, if any.</summary>
-    public Exception? Fault => _fault?.SourceException;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -61,19 +58,6 @@ internal sealed class ReadAheadStream : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>Returns the next <paramref name="count"/> bytes (fewer at the end) without consuming them.</summary>
-    public async ValueTask<ReadOnlyMemory<byte>> PeekAsync(int count, CancellationToken cancellationToken)
-    {
-        var buffer = Buffer;
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, buffer.Length);
-        if (_end - _start < count && !_innerEnded)
-        {
-            Compact();
-            while (_end < count && !_innerEnded) await FillOnceAsync(cancellationToken).ConfigureAwait(false);
-        }
-        return buffer.AsMemory(_start, Math.Min(count, _end - _start));
-    }
-
     public void ThrowIfFaulted() => _fault?.Throw();
 
     public override int Read(Span<byte> buffer)
@@ -83,14 +67,18 @@ internal sealed class ReadAheadStream : Stream
         if (_start == _end)
         {
             _start = _end = 0;
-            while (_end < Buffer.Length && !_innerEnded) FillOnce();
+            var own = Buffer;
+            while (_end < own.Length && !_innerEnded) FillOnce(own);
             if (_start == _end)
             {
                 ConsumerSawEnd = true;
                 return 0;
             }
         }
-        return Take(buffer);
+        var n = Math.Min(buffer.Length, _end - _start);
+        Buffer.AsSpan(_start, n).CopyTo(buffer);
+        _start += n;
+        return n;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -103,89 +91,41 @@ internal sealed class ReadAheadStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ThrowIfFaulted();
-        if (buffer.IsEmpty) return ValueTask.FromResult(0);
-        // The hot path: served from memory without an await.
-        if (_start != _end) return ValueTask.FromResult(Take(buffer.Span));
-        return FillAndReadAsync(buffer, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Read(buffer.Span));
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Reads and discards everything left, so trailing compressed data is inflated and checked too.</summary>
-    public async ValueTask DrainAsync(CancellationToken cancellationToken)
+    public void Drain()
     {
         ThrowIfFaulted();
+        var own = Buffer;
         while (!_innerEnded)
         {
             _start = _end = 0;
-            await FillOnceAsync(cancellationToken).ConfigureAwait(false);
+            FillOnce(own);
         }
         _start = _end = 0;
-    }
-
-    private async ValueTask<int> FillAndReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
-    {
-        _start = _end = 0;
-        while (_end < Buffer.Length && !_innerEnded) await FillOnceAsync(cancellationToken).ConfigureAwait(false);
-        if (_start == _end)
-        {
-            ConsumerSawEnd = true;
-            return 0;
-        }
-        return Take(destination.Span);
     }
 
     private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(ReadAheadStream));
 
-    private int Take(Span<byte> destination)
-    {
-        var n = Math.Min(destination.Length, _end - _start);
-        Buffer.AsSpan(_start, n).CopyTo(destination);
-        _start += n;
-        return n;
-    }
-
-    private void Compact()
-    {
-        if (_start == 0) return;
-        var buffer = Buffer;
-        buffer.AsSpan(_start, _end - _start).CopyTo(buffer);
-        _end -= _start;
-        _start = 0;
-    }
-
-    private void FillOnce()
+    private void FillOnce(byte[] own)
     {
         int n;
         try
         {
-            n = _inner.Read(Buffer.AsSpan(_end));
+            n = _inner.Read(own.AsSpan(_end));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw Fail(e);
+            var error = (e as LayerAnalysisException) ?? _translate?.Invoke(e) ?? e;
+            _fault = ExceptionDispatchInfo.Capture(error);
+            throw error;
         }
-        Advance(n);
-    }
-
-    private async ValueTask FillOnceAsync(CancellationToken cancellationToken)
-    {
-        int n;
-        try
-        {
-            n = await _inner.ReadAsync(Buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw Fail(e);
-        }
-        Advance(n);
-    }
-
-    private void Advance(int n)
-    {
         if (n == 0)
         {
             _innerEnded = true;
@@ -201,13 +141,6 @@ internal sealed class ReadAheadStream : Stream
         }
     }
 
-    private Exception Fail(Exception e)
-    {
-        var error = (e as LayerAnalysisException) ?? _translate?.Invoke(e) ?? e;
-        _fault = ExceptionDispatchInfo.Capture(error);
-        return error;
-    }
-
     public override void Flush()
     {
     }
@@ -220,14 +153,10 @@ internal sealed class ReadAheadStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _buffer is { } buffer)
         {
-            if (_buffer is { } buffer)
-            {
-                _buffer = null;
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-            if (!_leaveOpen) _inner.Dispose();
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         base.Dispose(disposing);
     }

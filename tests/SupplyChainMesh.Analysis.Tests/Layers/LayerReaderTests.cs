@@ -314,9 +314,10 @@ public sealed class LayerReaderTests
             throw new InvalidOperationException("detector bug");
     }
 
-    /// <summary>Gives a few bytes, then never answers (a registry that hangs).</summary>
+    /// <summary>Gives a few bytes, then never answers until closed (like a socket of a registry that hangs).</summary>
     private sealed class HangingStream(byte[] prefix) : Stream
     {
+        private readonly ManualResetEventSlim _closed = new();
         private int _position;
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -337,7 +338,24 @@ public sealed class LayerReaderTests
             return 0;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("sync read of a network stream");
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position < prefix.Length)
+            {
+                var n = Math.Min(count, prefix.Length - _position);
+                prefix.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
+                _position += n;
+                return n;
+            }
+            _closed.Wait();
+            throw new ObjectDisposedException(nameof(HangingStream));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _closed.Set();
+            base.Dispose(disposing);
+        }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();

@@ -61,7 +61,12 @@ internal sealed class TestLayer
     public byte[] Zstd()
     {
         var output = new MemoryStream();
-        using (var zstd = new ZstdSharp.CompressionStream(output, 3, leaveOpen: true)) zstd.Write(Tar());
+        using (var zstd = new ZstdSharp.CompressionStream(output, 3, leaveOpen: true))
+        {
+            // Like containerd's and buildkit's encoders, write the frame checksum.
+            zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+            zstd.Write(Tar());
+        }
         return output.ToArray();
     }
 
