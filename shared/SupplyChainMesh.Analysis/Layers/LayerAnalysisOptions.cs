@@ -21,10 +21,10 @@ public sealed record LayerAnalysisOptions
     public int MaxParallelLayers { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>
-    /// Size of the read-ahead buffers between the blob, the decompressor and the tar reader. Large buffers let the
-    /// decompressor inflate in big runs, so reading entries costs little more than inflating.
+    /// Size of the read-ahead buffer between the decompressor and the tar reader: large enough that the decompressor
+    /// inflates in long runs, small enough to stay in cache (256 KiB measured best among 32 KiB to 1 MiB).
     /// </summary>
-    public int BufferSize { get; init; } = 1 << 20;
+    public int BufferSize { get; init; } = 256 << 10;
 
     /// <summary>
     /// Keep language packages whose file the OS package manager owns (Trivy drops them by default: the distribution's

@@ -10,10 +10,9 @@ namespace SupplyChainMesh.Benchmarks.Benchmarks;
 /// 1/0.85 = 1.18 for the scan (scan throughput at least 0.85 of inflate throughput).
 /// The layer is the largest of the bookworm-minbase / bookworm-apps test images (SCM_TEST_IMAGES, built by
 /// ../shared/images/build-images.sh).
-/// <code>dotnet run -c Release --project tests/SupplyChainMesh.Benchmarks -- --filter '*LayerScan*'</code>
+/// <code>dotnet run -c Release --project tests/SupplyChainMesh.Benchmarks -- --filter '*LayerScan*' --job short --inProcess</code>
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class LayerScanBenchmarks
 {
     private string _blob = "";
