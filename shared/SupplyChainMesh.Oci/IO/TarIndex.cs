@@ -42,7 +42,7 @@ public sealed class TarIndex
                 };
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException)
         {
             throw new InvalidDataException($"'{path}' is not a readable tar archive: {ex.Message}", ex);
         }
