@@ -7,5 +7,12 @@ namespace SupplyChainMesh.Analysis.Distributions;
 public sealed record Distribution(string Id, string? VersionId, string? VersionCodename = null, string? PrettyName = null)
 {
     /// <summary>purl's <c>distro</c> qualifier, e.g. <c>debian-12</c>, <c>alpine-3.18</c> (major.minor for Alpine).</summary>
-    public string PurlQualifier => VersionId is null ? Id : $"{Id}-{VersionId}";
+    public string PurlQualifier => VersionId is null ? Id : $"{Id}-{(Id == "alpine" ? MajorMinor(VersionId) : VersionId)}";
+
+    private static string MajorMinor(string version)
+    {
+        var first = version.IndexOf('.', StringComparison.Ordinal);
+        var second = first < 0 ? -1 : version.IndexOf('.', first + 1);
+        return second < 0 ? version : version[..second];
+    }
 }

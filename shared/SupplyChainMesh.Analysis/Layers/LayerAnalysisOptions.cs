@@ -1,0 +1,34 @@
+namespace SupplyChainMesh.Analysis.Layers;
+
+/// <summary>
+/// Limits and switches of layer and image analysis. The limits turn hostile layers (decompression bombs, millions of
+/// entries, a 2 GB file a detector would read) into typed errors or reported problems instead of exhausted workers.
+/// </summary>
+public sealed record LayerAnalysisOptions
+{
+    public static LayerAnalysisOptions Default { get; } = new();
+
+    /// <summary>A layer whose tar expands past this many bytes fails with <see cref="LayerTooLargeException"/>.</summary>
+    public long MaxUncompressedBytes { get; init; } = 16L << 30;
+
+    /// <summary>A layer with more tar entries than this fails with <see cref="LayerTooLargeException"/>.</summary>
+    public long MaxEntries { get; init; } = 2_000_000;
+
+    /// <summary>A wanted file larger than this is not handed to detectors; a problem is reported instead.</summary>
+    public long MaxFileBytes { get; init; } = 512L << 20;
+
+    /// <summary>How many layers of one image are analysed at once.</summary>
+    public int MaxParallelLayers { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Size of the read-ahead buffers between the blob, the decompressor and the tar reader. Large buffers let the
+    /// decompressor inflate in big runs, so reading entries costs little more than inflating.
+    /// </summary>
+    public int BufferSize { get; init; } = 1 << 20;
+
+    /// <summary>
+    /// Keep language packages whose file the OS package manager owns (Trivy drops them by default: the distribution's
+    /// feed covers them).
+    /// </summary>
+    public bool IncludeOsOwnedLanguagePackages { get; init; }
+}

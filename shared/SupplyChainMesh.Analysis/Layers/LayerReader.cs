@@ -1,0 +1,229 @@
+using System.Buffers;
+using System.Formats.Tar;
+using System.IO.Compression;
+using ZstdSharp;
+
+namespace SupplyChainMesh.Analysis.Layers;
+
+/// <summary>
+/// Reads one layer blob in a single forward pass: detects the compression by magic bytes, inflates as a stream through
+/// large read-ahead buffers (never to disk, never whole in memory), walks the tar with <see cref="TarReader"/>, records
+/// whiteouts, and hands every file some detector wants to those detectors as a bounded stream.
+/// One bad entry is a reported problem; a broken blob or an exceeded limit is a typed <see cref="LayerAnalysisException"/>.
+/// </summary>
+public sealed class LayerReader
+{
+    /// <summary>Bumped when what the reader itself records changes (paths, whiteouts, squash inputs).</summary>
+    public const int MachineryVersion = 1;
+
+    private const string WhiteoutPrefix = ".wh.";
+    private const string OpaqueWhiteout = ".wh..wh..opq";
+
+    private readonly IPackageDetector[] _detectors;
+    private readonly LayerAnalysisOptions _options;
+
+    public LayerReader(IEnumerable<IPackageDetector> detectors, LayerAnalysisOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(detectors);
+        _detectors = detectors.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray();
+        _options = options ?? LayerAnalysisOptions.Default;
+        AnalyzerVersion = string.Join(';',
+            _detectors.Select(d => $"{d.Name}/{d.Version}").Prepend($"layers/{MachineryVersion}"));
+    }
+
+    /// <summary>The cache key part naming this reader and its detectors, e.g. <c>layers/1;distro/1;dpkg/1</c>.</summary>
+    public string AnalyzerVersion { get; }
+
+    public async Task<LayerAnalysis> ReadAsync(LayerSource layer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var blob = await layer.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (blob.ConfigureAwait(false))
+        {
+            return await ReadAsync(layer.Digest, blob, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads a layer blob (gzip, zstd or plain tar) from <paramref name="blob"/>, which stays open.</summary>
+    public async Task<LayerAnalysis> ReadAsync(string digest, Stream blob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        var compressed = new ReadAheadStream(blob, _options.BufferSize, leaveOpen: true);
+        await using (compressed.ConfigureAwait(false))
+        {
+            var head = await compressed.PeekAsync(LayerCompressionDetector.MagicLength, cancellationToken).ConfigureAwait(false);
+            var compression = LayerCompressionDetector.Detect(head.Span, digest);
+            Stream decompressor = compression switch
+            {
+                LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
+                LayerCompression.Zstd => new DecompressionStream(compressed, leaveOpen: true),
+                _ => compressed,
+            };
+            var what = compression switch
+            {
+                LayerCompression.Gzip => "gzip",
+                LayerCompression.Zstd => "zstd",
+                _ => "tar",
+            };
+            var tarStream = new ReadAheadStream(
+                decompressor,
+                _options.BufferSize,
+                leaveOpen: compression == LayerCompression.None,
+                limit: _options.MaxUncompressedBytes,
+                limitExceeded: limit => new LayerTooLargeException(digest,
+                    $"the layer expands to more than {limit} bytes (MaxUncompressedBytes): a decompression bomb or an oversized layer"),
+                translate: e => e switch
+                {
+                    InvalidDataException or ZstdException => new LayerFormatException(digest, $"corrupt {what} data: {e.Message}", e),
+                    EndOfStreamException => new LayerFormatException(digest, $"truncated {what} data: {e.Message}", e),
+                    _ => null,
+                });
+            await using (tarStream.ConfigureAwait(false))
+            {
+                var builder = new LayerAnalysisBuilder();
+                var (entries, files) = await ReadTarAsync(digest, tarStream, builder, cancellationToken).ConfigureAwait(false);
+                var stats = new LayerStats(compressed.InnerBytes, tarStream.InnerBytes, entries, files);
+                return builder.Build(digest, AnalyzerVersion, compression, stats);
+            }
+        }
+    }
+
+    private async Task<(long Entries, long Files)> ReadTarAsync(
+        string digest, ReadAheadStream tarStream, LayerAnalysisBuilder builder, CancellationToken cancellationToken)
+    {
+        var tar = new TarReader(tarStream, leaveOpen: true);
+        await using (tar.ConfigureAwait(false))
+        {
+            var wanted = new List<IPackageDetector>(_detectors.Length);
+            long entries = 0, files = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                TarEntry? entry;
+                try
+                {
+                    entry = await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+                }
+                catch (LayerAnalysisException)
+                {
+                    throw;
+                }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
+                                              or ArgumentException or OverflowException or NotSupportedException)
+                {
+                    var reason = e is EndOfStreamException
+                        ? "truncated: the tar ends before its end-of-archive marker"
+                        : $"malformed tar: {e.Message}";
+                    throw new LayerFormatException(digest, $"{reason} (after {tarStream.Position} bytes of tar)", e);
+                }
+                if (entry is null) break;
+                if (++entries > _options.MaxEntries)
+                    throw new LayerTooLargeException(digest, $"the layer has more than {_options.MaxEntries} entries (MaxEntries)");
+                if (await ReadEntryAsync(entry, builder, wanted, cancellationToken).ConfigureAwait(false)) files++;
+                tarStream.ThrowIfFaulted();
+            }
+            if (tarStream.ConsumerSawEnd)
+            {
+                throw new LayerFormatException(digest,
+                    $"truncated: the tar ends after {tarStream.Position} bytes without its end-of-archive marker");
+            }
+            // The padding after the end marker is tiny; reading it lets the decompressor check its trailer (gzip CRC).
+            await tarStream.DrainAsync(cancellationToken).ConfigureAwait(false);
+            return (entries, files);
+        }
+    }
+
+    /// <summary>Handles one entry; true when it was handed to detectors.</summary>
+    private async ValueTask<bool> ReadEntryAsync(
+        TarEntry entry, LayerAnalysisBuilder builder, List<IPackageDetector> wanted, CancellationToken cancellationToken)
+    {
+        if (!TarPath.TryNormalize(entry.Name, out var path))
+        {
+            builder.Problem(entry.Name, "the entry's path climbs above the layer root ('..'); skipped");
+            return false;
+        }
+        if (path.Length == 0) return false;
+
+        var slash = path.LastIndexOf('/');
+        var fileName = slash < 0 ? path.AsSpan() : path.AsSpan(slash + 1);
+        if (fileName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        {
+            var directory = slash < 0 ? [] : path.AsSpan(0, slash);
+            if (fileName.SequenceEqual(OpaqueWhiteout)) builder.OpaqueDirectory(directory.ToString());
+            // Other ".wh..wh." names are aufs bookkeeping (".wh..wh.plnk"), not deletions.
+            else if (!fileName.StartsWith(".wh..wh.", StringComparison.Ordinal))
+                builder.Whiteout(TarPath.Join(directory, fileName[WhiteoutPrefix.Length..]));
+            return false;
+        }
+
+        switch (entry.EntryType)
+        {
+            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                break;
+            case TarEntryType.HardLink:
+                // A hard link names another entry of the archive: that name must stay inside the root too.
+                // Symbolic links are never followed, so their targets (often absolute) cannot lead anywhere.
+                if (!TarPath.TryNormalize(entry.LinkName, out _))
+                    builder.Problem(path, $"hard link target '{entry.LinkName}' climbs above the layer root; skipped");
+                return false;
+            default:
+                return false;
+        }
+
+        var file = new LayerFile(path, entry.Length, (int)entry.Mode);
+        wanted.Clear();
+        foreach (var detector in _detectors)
+        {
+            if (detector.Wants(in file)) wanted.Add(detector);
+        }
+        if (wanted.Count == 0) return false;
+
+        builder.ScannedFile(path);
+        if (entry.Length > Math.Min(_options.MaxFileBytes, Array.MaxLength))
+        {
+            builder.Problem(path,
+                $"{entry.Length} bytes is more than the {_options.MaxFileBytes} bytes read per file (MaxFileBytes); " +
+                $"not read by {string.Join(", ", wanted.Select(d => d.Name))}");
+            return true;
+        }
+
+        var data = entry.DataStream ?? Stream.Null;
+        if (wanted.Count == 1)
+        {
+            await DetectAsync(wanted[0], file, new EntryContentStream(data, entry.Length), builder, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        // Several detectors want the same file: read it once into memory (bounded by MaxFileBytes).
+        var length = (int)entry.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            await data.ReadExactlyAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            foreach (var detector in wanted)
+            {
+                using var content = new MemoryStream(buffer, 0, length, writable: false);
+                await DetectAsync(detector, file, content, builder, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return true;
+    }
+
+    private static async ValueTask DetectAsync(
+        IPackageDetector detector, LayerFile file, Stream content, LayerAnalysisBuilder sink, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await detector.DetectAsync(file, content, sink, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or LayerAnalysisException))
+        {
+            // Detectors report malformed content themselves; this is a detector bug, kept to one file.
+            sink.Problem(file.Path, $"detector {detector.Name} failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}
