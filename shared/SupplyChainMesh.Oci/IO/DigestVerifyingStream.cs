@@ -21,6 +21,7 @@ public sealed class DigestVerifyingStream : Stream
     private CancellationTokenSource? _idle;
     private long _read;
     private bool _verified;
+    private bool _failed;
 
     public DigestVerifyingStream(Stream inner, string expectedDigest, long? expectedSize, IDisposable? owner = null,
         TimeSpan? idleTimeout = null, Func<Exception>? onTimeout = null)
@@ -43,6 +44,13 @@ public sealed class DigestVerifyingStream : Stream
 
     /// <summary>True once the end was reached and digest and size matched.</summary>
     public bool Verified => _verified;
+
+    /// <summary>
+    /// When set, <see cref="DisposeAsync"/> reads whatever the consumer left (a tar reader stops at the end-of-archive
+    /// marker, before the padding) so the digest is always checked, and throws <see cref="DigestMismatchException"/>.
+    /// Not done after a read already failed.
+    /// </summary>
+    public bool VerifyOnDispose { get; set; }
 
     public override bool CanRead => true;
 
@@ -113,6 +121,19 @@ public sealed class DigestVerifyingStream : Stream
 
     private int Account(ReadOnlySpan<byte> data)
     {
+        try
+        {
+            return AccountCore(data);
+        }
+        catch (DigestMismatchException)
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    private int AccountCore(ReadOnlySpan<byte> data)
+    {
         if (data.Length > 0)
         {
             _hash.AppendData(data);
@@ -157,10 +178,14 @@ public sealed class DigestVerifyingStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        await _inner.DisposeAsync().ConfigureAwait(false);
-        _owner?.Dispose();
-        _hash.Dispose();
-        _idle?.Dispose();
-        await base.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (VerifyOnDispose && !_verified && !_failed) await DrainAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _inner.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false); // Dispose(true): the owner, the hash, the timer
+        }
     }
 }
