@@ -53,7 +53,7 @@ internal static class ScanOutput
     public static async Task WriteJsonAsync(TextWriter output, IReadOnlyList<ScanResult> results)
     {
         using var buffer = new MemoryStream();
-        await using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        await using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("image", results.Count > 0 ? results[0].Reference.ToString() : null);

@@ -124,4 +124,22 @@ public class ManifestAndPlatformTests
         Assert.Equal(digest, ex.Actual);
         Assert.Equal(other, ex.Expected);
     }
+
+    [Fact]
+    public async Task VerifyOnDispose_checks_what_a_consumer_that_stopped_early_left_unread()
+    {
+        var data = new byte[10_000];
+        data[9_000] = 1;
+        var digest = Digests.Sha256(data);
+        data[9_000] = 2; // tampered after the part the consumer reads
+        var stream = new SupplyChainMesh.Oci.IO.DigestVerifyingStream(new MemoryStream(data), digest, data.Length) { VerifyOnDispose = true };
+        await stream.ReadExactlyAsync(new byte[100]);
+        await Assert.ThrowsAsync<DigestMismatchException>(() => stream.DisposeAsync().AsTask());
+
+        data[9_000] = 1;
+        var intact = new SupplyChainMesh.Oci.IO.DigestVerifyingStream(new MemoryStream(data), digest, data.Length) { VerifyOnDispose = true };
+        await intact.ReadExactlyAsync(new byte[100]);
+        await intact.DisposeAsync();
+        Assert.True(intact.Verified);
+    }
 }
