@@ -16,7 +16,6 @@ namespace SupplyChainMesh.Oci.Registry;
 public sealed partial class RegistryClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
     private readonly RegistryClientOptions _options;
     private readonly RegistryCredentials? _credentials;
     private readonly ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
@@ -36,7 +35,6 @@ public sealed partial class RegistryClient : IDisposable
         BaseAddress = new Uri($"{(plain ? "http" : "https")}://{host}/");
         _credentials = _options.Credentials(registry);
         _http = new HttpClient(handler ?? CreateDefaultHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
-        _ownsHttp = true;
     }
 
     public string Registry { get; }
@@ -66,7 +64,7 @@ public sealed partial class RegistryClient : IDisposable
 
     public void Dispose()
     {
-        if (_ownsHttp) _http.Dispose();
+        _http.Dispose();
     }
 
     internal Uri Url(string relative) => new(BaseAddress, relative);
@@ -309,7 +307,7 @@ public sealed partial class RegistryClient : IDisposable
         return basic;
     }
 
-    private TimeSpan Backoff(int retry, TimeSpan? retryAfter)
+    internal TimeSpan Backoff(int retry, TimeSpan? retryAfter)
     {
         if (retryAfter is { } asked) return asked < _options.MaxRetryDelay ? asked : _options.MaxRetryDelay;
         var exponential = _options.InitialRetryDelay.TotalMilliseconds * Math.Pow(2, retry);

@@ -142,4 +142,21 @@ public class ManifestAndPlatformTests
         await intact.DisposeAsync();
         Assert.True(intact.Verified);
     }
+
+    [Fact]
+    public void Backoff_honours_Retry_After_up_to_the_cap_and_grows_otherwise()
+    {
+        using var client = new RegistryClient("127.0.0.1:5101", new RegistryClientOptions
+        {
+            InitialRetryDelay = TimeSpan.FromMilliseconds(100),
+            MaxRetryDelay = TimeSpan.FromSeconds(5),
+        });
+        Assert.Equal(TimeSpan.FromSeconds(2), client.Backoff(0, TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromSeconds(5), client.Backoff(0, TimeSpan.FromHours(1)));
+        var first = client.Backoff(0, null);
+        var fourth = client.Backoff(3, null);
+        Assert.InRange(first.TotalMilliseconds, 80, 120);
+        Assert.InRange(fourth.TotalMilliseconds, 640, 960);
+        Assert.Equal(TimeSpan.FromSeconds(5), client.Backoff(20, null));
+    }
 }
