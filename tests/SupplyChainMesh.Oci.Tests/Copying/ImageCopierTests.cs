@@ -1,0 +1,120 @@
+using System.Text.Json;
+using SupplyChainMesh.Oci.Copying;
+using SupplyChainMesh.Oci.Manifests;
+using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.Oci.Tests.Infrastructure;
+
+namespace SupplyChainMesh.Oci.Tests.Copying;
+
+[Collection(RegistryCollection.Name)]
+public class ImageCopierTests(RegistryFixture registry)
+{
+    [Fact]
+    public async Task Copy_within_a_registry_mounts_every_blob_and_keeps_the_digest_then_skips_on_repeat()
+    {
+        using var client = registry.CreateClient();
+        var target = registry.Repo("qa/app");
+        var copier = new ImageCopier(client, client);
+
+        var report = await copier.CopyAsync(registry.DevApp, "latest", target, "latest");
+
+        var source = await client.GetManifestAsync(registry.DevApp, "latest");
+        Assert.Equal(source.Digest, report.Digest);
+        Assert.Equal(source.Digest, (await client.HeadManifestAsync(target, "latest"))!.Digest);
+        Assert.Equal(source.Manifest!.Layers.Count + 1, report.Blobs.Count);
+        Assert.All(report.Blobs, b => Assert.Equal(BlobCopyAction.Mounted, b.Action));
+
+        var again = await copier.CopyAsync(registry.DevApp, "latest", target, "latest");
+        Assert.All(again.Blobs, b => Assert.Equal(BlobCopyAction.Skipped, b.Action));
+        Assert.Equal(source.Digest, again.Digest);
+    }
+
+    [Fact]
+    public async Task Copy_across_registries_streams_every_blob_and_keeps_the_digest()
+    {
+        await using var second = await LocalRegistry.StartAsync();
+        using var source = registry.CreateClient();
+        using var target = new RegistryClient(second.Host);
+        var report = await new ImageCopier(source, target).CopyAsync(registry.DevApps, "latest", "qa/apps", "v1");
+
+        var original = await source.GetManifestAsync(registry.DevApps, "latest");
+        Assert.Equal(original.Digest, report.Digest);
+        Assert.All(report.Blobs, b => Assert.Equal(BlobCopyAction.Copied, b.Action));
+        var copied = await target.GetManifestAsync("qa/apps", "v1");
+        Assert.Equal(original.Digest, copied.Digest);
+        foreach (var layer in copied.Manifest!.Layers)
+        {
+            await using var stream = await target.OpenBlobAsync("qa/apps", layer);
+            await stream.DrainAsync();
+            Assert.True(stream.Verified);
+        }
+    }
+
+    [Fact]
+    public async Task Copy_of_an_index_copies_all_children_and_keeps_the_index_digest()
+    {
+        using var client = registry.CreateClient();
+        var multi = registry.Repo("dev/multi");
+        var index = await PushIndexAsync(registry, client, multi);
+
+        await using var second = await LocalRegistry.StartAsync();
+        using var other = new RegistryClient(second.Host);
+        foreach (var (target, copier, repo) in new[] { (client, new ImageCopier(client, client), registry.Repo("qa/multi")), (other, new ImageCopier(client, other), "qa/multi") })
+        {
+            var report = await copier.CopyAsync(multi, "latest", repo, "latest");
+            Assert.Equal(index.Digest, report.Digest);
+            Assert.Equal(MediaTypes.OciIndex, report.MediaType);
+            Assert.Equal(3, report.Manifests.Count);
+            var copied = await target.GetManifestAsync(repo, "latest");
+            Assert.Equal(index.Digest, copied.Digest);
+            foreach (var child in copied.Index!.Manifests)
+                Assert.Equal(child.Digest, (await target.HeadManifestAsync(repo, child.Digest))!.Digest);
+            // The shared base layer appears once.
+            Assert.Equal(report.Blobs.Count, report.Blobs.Select(b => b.Digest).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task Move_removes_the_source_tag_and_keeps_it_when_another_tag_shares_the_digest()
+    {
+        using var client = registry.CreateClient();
+        var copier = new ImageCopier(client, client);
+        var from = registry.Repo("dev/move");
+        await copier.CopyAsync(registry.DevApp, "latest", from, "latest");
+
+        var moved = await copier.MoveAsync(from, "latest", registry.Repo("qa/move"), "latest");
+        Assert.True(moved.SourceTagRemoved, moved.How);
+        Assert.Null(await client.HeadManifestAsync(from, "latest"));
+        Assert.Equal(moved.Copy.Digest, (await client.HeadManifestAsync(registry.Repo("qa/move"), "latest"))!.Digest);
+
+        var shared = registry.Repo("dev/move-shared");
+        await copier.CopyAsync(registry.DevApp, "latest", shared, "latest");
+        await copier.CopyAsync(registry.DevApp, "latest", shared, "stable");
+        var kept = await copier.MoveAsync(shared, "latest", registry.Repo("qa/move-shared"), "latest");
+        Assert.False(kept.SourceTagRemoved);
+        Assert.Contains("stable", kept.How, StringComparison.Ordinal);
+        Assert.NotNull(await client.HeadManifestAsync(shared, "stable"));
+    }
+
+    /// <summary>An OCI index over the two pushed images (minbase as amd64, apps as arm64/v8), pushed by tag.</summary>
+    internal static async Task<ManifestDocument> PushIndexAsync(RegistryFixture registry, RegistryClient client, string repo)
+    {
+        var minbase = await client.GetManifestAsync(registry.DevApp, "latest");
+        var apps = await client.GetManifestAsync(registry.DevApps, "latest");
+        var copier = new ImageCopier(client, client);
+        await copier.CopyAsync(registry.DevApp, minbase.Digest, repo, "amd64");
+        await copier.CopyAsync(registry.DevApps, apps.Digest, repo, "arm64");
+        var index = new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests =
+            [
+                minbase.ToDescriptor() with { Platform = Platform.LinuxAmd64 },
+                apps.ToDescriptor() with { Platform = Platform.Parse("linux/arm64/v8") },
+            ],
+        };
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Default.ImageIndex);
+        await client.PutManifestAsync(repo, "latest", bytes, MediaTypes.OciIndex);
+        return ManifestDocument.Parse(bytes);
+    }
+}
