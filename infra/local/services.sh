@@ -51,7 +51,8 @@ cmd_install() {
   ensure_commands \
     "$RMQ_BIN/rabbitmq-server:rabbitmq-server" \
     "$PG_BIN/initdb:postgresql" psql:postgresql-client \
-    docker-registry:docker-registry skopeo:skopeo umoci:umoci jq:jq curl:curl
+    docker-registry:docker-registry skopeo:skopeo umoci:umoci jq:jq curl:curl \
+    rpm:rpm dpkg:dpkg htpasswd:apache2-utils
 }
 
 # ----------------------------------------------------------------- rabbitmq --

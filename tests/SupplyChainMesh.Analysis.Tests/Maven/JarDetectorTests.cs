@@ -128,7 +128,7 @@ public class JarDetectorTests
     [InlineData("opt/app.jar.sha1", false)]
     [InlineData("opt/jarfile", false)]
     public void Wants_java_archives(string path, bool wanted) =>
-        Assert.Equal(wanted, _detector.Wants(new Layers.LayerFile(path, 10, 0b110_100_100)));
+        Assert.Equal(wanted, _detector.Wants(new SupplyChainMesh.Analysis.Layers.LayerFile(path, 10, 0b110_100_100)));
 
     private static byte[] Zip(params (string Name, object Content)[] entries)
     {

@@ -16,7 +16,7 @@ public class PackageJsonDetectorTests
     [InlineData("app/node_modules/lodash/package.json.bak", false)]
     [InlineData("app/node_modules_old/x/package.json", false)]
     public void Wants_only_package_json_inside_node_modules(string path, bool wanted) =>
-        Assert.Equal(wanted, _detector.Wants(new Layers.LayerFile(path, 100, 0b110_100_100)));
+        Assert.Equal(wanted, _detector.Wants(new SupplyChainMesh.Analysis.Layers.LayerFile(path, 100, 0b110_100_100)));
 
     [Fact]
     public async Task App_mixed_image_yields_every_installed_package_json_with_lockfile_versions()

@@ -28,7 +28,7 @@ public class ComposerInstalledDetectorTests
     [InlineData("var/www/installed.json", false)]
     [InlineData("var/www/vendor/composer/installed.php", false)]
     public void Wants_only_composer_installed_json(string path, bool wanted) =>
-        Assert.Equal(wanted, _detector.Wants(new Layers.LayerFile(path, 10, 0b110_100_100)));
+        Assert.Equal(wanted, _detector.Wants(new SupplyChainMesh.Analysis.Layers.LayerFile(path, 10, 0b110_100_100)));
 
     [Theory]
     [InlineData("{\"packages\": [ {\"name\": \"a/b\", ")]

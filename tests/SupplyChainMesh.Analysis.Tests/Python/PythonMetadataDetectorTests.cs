@@ -46,7 +46,7 @@ public class PythonMetadataDetectorTests
     [InlineData("x/foo-1.0.dist-info/RECORD", false)]
     [InlineData("x/foo-1.0.egg-info/top_level.txt", false)]
     public void Wants_metadata_files_only(string path, bool wanted) =>
-        Assert.Equal(wanted, _detector.Wants(new Layers.LayerFile(path, 10, 0b110_100_100)));
+        Assert.Equal(wanted, _detector.Wants(new SupplyChainMesh.Analysis.Layers.LayerFile(path, 10, 0b110_100_100)));
 
     [Fact]
     public async Task Bookworm_apps_image_yields_every_debian_python_distribution()

@@ -52,5 +52,5 @@ public class GemspecDetectorTests
     [InlineData("app/rake.gemspec", false)]
     [InlineData("var/lib/gems/3.1.0/specifications/default/json-2.6.1.gemspec", true)]
     public void Wants_installed_specifications(string path, bool wanted) =>
-        Assert.Equal(wanted, _detector.Wants(new Layers.LayerFile(path, 10, 0b110_100_100)));
+        Assert.Equal(wanted, _detector.Wants(new SupplyChainMesh.Analysis.Layers.LayerFile(path, 10, 0b110_100_100)));
 }
