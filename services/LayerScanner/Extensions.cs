@@ -1,6 +1,9 @@
 using MassTransit;
+using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.LayerScanner.Infrastructure;
 using SupplyChainMesh.LayerScanner.Scanning;
+using SupplyChainMesh.LayerScanner.Workers;
+using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Persistence.Sagas;
 using SupplyChainMesh.Persistence.Startup;
 using SupplyChainMesh.ServiceDefaults;
@@ -12,13 +15,30 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<ScannerDbContext>(ScannerDbContext.Schema);
-        builder.Services.AddSingleton(new AnalyzerIdentity(builder.Configuration["Scanner:AnalyzerVersion"] ?? "unset"));
+
+        var options = LayerAnalysisOptions.Default;
+        if (builder.Configuration.GetValue<long?>("Scanner:MaxLayerBytes") is { } maxBytes) options = options with { MaxUncompressedBytes = maxBytes };
+        var analyzer = new ImageAnalyzer(Detectors.All(), options);
+        builder.Services.AddSingleton(analyzer);
+        builder.Services.AddSingleton(new AnalyzerIdentity(analyzer.AnalyzerVersion));
+
+        var registryOptions = new RegistryClientOptions
+        {
+            RequestTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Scanner:RegistryTimeoutSeconds", 60)),
+        };
+        builder.Services.AddSingleton(registryOptions);
+        builder.Services.AddSingleton<RegistryClients>();
+        builder.Services.AddSingleton<IImageResolver, RegistryImageResolver>();
         builder.Services.AddScoped<ILayerFindingsIndex, LayerFindingsIndex>();
         builder.Services.AddScoped<DispatchLayersActivity>();
+
+        // A process can be saga-only or worker-only: Scanner:ConsumeLayers=false leaves the scan-layer queue to others.
+        var consumeLayers = builder.Configuration.GetValue("Scanner:ConsumeLayers", true);
         builder.AddMessaging(x =>
         {
             x.AddSagaStateMachine<ImageScanStateMachine, ImageScanState, ImageScanSagaDefinition>()
                 .EfCoreRepository<ImageScanState, ScannerDbContext>();
+            if (consumeLayers) x.AddConsumer<ScanLayerConsumer, ScanLayerConsumerDefinition>();
         });
         return builder;
     }

@@ -1,0 +1,32 @@
+using SupplyChainMesh.Contracts;
+using SupplyChainMesh.Oci.References;
+using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.Oci.Sources;
+
+namespace SupplyChainMesh.LayerScanner.Scanning;
+
+/// <summary>Reads the pushed manifest from its registry; an index resolves to its linux/amd64 manifest.</summary>
+public sealed class RegistryImageResolver(RegistryClientOptions options) : IImageResolver
+{
+    public async Task<ResolvedImage> ResolveAsync(ImageIdentity image, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.Parse($"docker://{image.Registry}/{image.Repository}@{image.Digest}");
+        try
+        {
+            await using var source = await ImageSources.OpenAsync(reference, options, cancellationToken);
+            var images = await source.ResolveImagesAsync(cancellationToken: cancellationToken);
+            var chosen = images[0];
+            var layers = chosen.Layers.Select(l => new ResolvedLayer(l.Digest, l.MediaType, l.Size)).ToList();
+            if (layers.Count == 0) throw new ImageResolutionException($"{image} has no layers.");
+            return new ResolvedImage(chosen.Manifest.Digest, layers);
+        }
+        catch (RegistryNotFoundException ex)
+        {
+            throw new ImageResolutionException($"The manifest of {image} is gone from the registry: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is SupplyChainMesh.Oci.Manifests.ManifestFormatException or SupplyChainMesh.Oci.Manifests.NoMatchingPlatformException)
+        {
+            throw new ImageResolutionException($"{image} is not a scannable image: {ex.Message}", ex);
+        }
+    }
+}
