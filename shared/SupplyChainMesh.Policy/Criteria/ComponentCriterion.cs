@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Collections.Concurrent;
 using SupplyChainMesh.Analysis.Packages;
 using SupplyChainMesh.Policy.Assessments;
@@ -16,6 +17,7 @@ public sealed record ComponentCriterion : Criterion
     public const string KindName = "component";
     private static readonly ConcurrentDictionary<string, VersionRange?> Ranges = new(StringComparer.Ordinal);
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public ComponentPresence Presence { get; init; } = ComponentPresence.Present;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.Policy.Validation;
 
@@ -8,6 +9,7 @@ public sealed record EpssCriterion : VulnerabilityCriterion
 {
     public const string KindName = "epss";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public double Threshold { get; init; }

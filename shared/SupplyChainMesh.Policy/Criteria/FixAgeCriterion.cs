@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.Policy.Validation;
 
@@ -11,6 +12,7 @@ public sealed record FixAgeCriterion : VulnerabilityCriterion
 {
     public const string KindName = "fixAge";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public double MaxDays { get; init; }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.Policy.Validation;
 
@@ -8,6 +9,7 @@ public sealed record KevCriterion : VulnerabilityCriterion
 {
     public const string KindName = "kev";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public override CriterionResult Evaluate(EvaluationContext context)

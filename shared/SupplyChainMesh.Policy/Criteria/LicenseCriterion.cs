@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.Policy.Validation;
 
@@ -13,6 +14,7 @@ public sealed record LicenseCriterion : Criterion
 {
     public const string KindName = "license";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public LicenseOperator Operator { get; init; }
@@ -79,6 +81,12 @@ public sealed record LicenseCriterion : Criterion
                 errors.Add(licensesField, $"'{id}' is not an SPDX licence id (letters, digits, '.', '-', optionally ending in '+').");
         }
     }
+
+    // Value equality over the list, so equal criteria compare equal after a JSON round trip.
+    public bool Equals(LicenseCriterion? other) =>
+        other is not null && Operator == other.Operator && Licenses.SequenceEqual(other.Licenses, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Operator, Licenses.Count > 0 ? Licenses[0] : null, Licenses.Count);
 
     public override string Describe() =>
         $"licence is {(Operator == LicenseOperator.OneOf ? "one of" : "not one of")} [{string.Join(", ", Licenses)}]";

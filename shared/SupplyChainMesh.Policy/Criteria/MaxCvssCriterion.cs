@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.Policy.Validation;
 
@@ -8,6 +9,7 @@ public sealed record MaxCvssCriterion : VulnerabilityCriterion
 {
     public const string KindName = "maxCvss";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public double Score { get; init; }

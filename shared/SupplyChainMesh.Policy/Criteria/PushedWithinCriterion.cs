@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SupplyChainMesh.Policy.Validation;
 
 namespace SupplyChainMesh.Policy.Criteria;
@@ -7,6 +8,7 @@ public sealed record PushedWithinCriterion : Criterion
 {
     public const string KindName = "pushedWithin";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public double Days { get; init; }

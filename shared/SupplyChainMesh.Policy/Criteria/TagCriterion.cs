@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using SupplyChainMesh.Policy.Patterns;
 using SupplyChainMesh.Policy.Validation;
@@ -12,6 +13,7 @@ public sealed record TagCriterion : Criterion
 {
     public const string KindName = "tag";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public TagOperator Operator { get; init; }
@@ -86,6 +88,13 @@ public sealed record TagCriterion : Criterion
         TagOperator.Regex => "regex",
         _ => Operator.ToString(),
     };
+
+    // Value equality over the list, so equal criteria compare equal after a JSON round trip.
+    public bool Equals(TagCriterion? other) =>
+        other is not null && Operator == other.Operator && Value == other.Value &&
+        (Values is null ? other.Values is null : other.Values is not null && Values.SequenceEqual(other.Values, StringComparer.Ordinal));
+
+    public override int GetHashCode() => HashCode.Combine(Operator, Value, Values?.Count);
 
     public override string Describe() => Operator switch
     {

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SupplyChainMesh.Policy.Criteria;
@@ -25,6 +26,8 @@ public static class PolicyJson
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
             NumberHandling = JsonNumberHandling.Strict,
+            // Operators are written as symbols (<=): policies are API payloads, never embedded in HTML.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         options.Converters.Add(new StrictEnumConverterFactory());
         options.MakeReadOnly(populateMissingResolver: true);
