@@ -1,10 +1,7 @@
 namespace SupplyChainMesh.Policy.Criteria;
 
-/// <summary>
-/// The comparer the evaluator uses unless given another. Until the ecosystem schemes are wired in it is the
-/// scheme-less <see cref="GenericVersionComparer"/>.
-/// </summary>
+/// <summary>The comparer the evaluator and validation use unless given another: the ecosystem schemes.</summary>
 public static class DefaultVersionComparer
 {
-    public static IVersionComparer Instance { get; } = GenericVersionComparer.Instance;
+    public static IVersionComparer Instance { get; } = SchemeVersionComparer.Instance;
 }

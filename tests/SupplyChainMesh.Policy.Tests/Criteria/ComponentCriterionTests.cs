@@ -86,3 +86,40 @@ public class ComponentCriterionTests
         }
     }
 }
+
+public class SchemeVersionComparerTests
+{
+    [Theory]
+    // dpkg: '~' sorts before the empty string, epochs dominate.
+    [InlineData("deb", "3.0.11-1~deb12u2", "3.0.11-1", -1)]
+    [InlineData("deb", "1:1.2.13.dfsg-1", "1.3.1-1", 1)]
+    // npm semver: a pre-release sorts before its release.
+    [InlineData("npm", "4.17.21-beta.1", "4.17.21", -1)]
+    [InlineData("npm", "4.17.20", "4.9.0", 1)]
+    // PEP 440: 1.0rc1 < 1.0 < 1.0.post1.
+    [InlineData("pypi", "1.0rc1", "1.0", -1)]
+    [InlineData("pypi", "1.0.post1", "1.0", 1)]
+    // Maven: 1.0-SNAPSHOT < 1.0.
+    [InlineData("maven", "2.10.0-SNAPSHOT", "2.10.0", -1)]
+    public void Ranges_compare_with_the_ecosystem_scheme(string type, string left, string right, int sign)
+    {
+        Assert.Equal(sign, Math.Sign(SchemeVersionComparer.Instance.Compare(type, left, right)));
+    }
+
+    [Fact]
+    public void The_evaluator_uses_the_schemes_by_default()
+    {
+        // Under dpkg, 1:1.2.13 (epoch 1) is above any epoch-0 version: the zlib package is >= 1.3 in dpkg terms.
+        var result = new ComponentCriterion { Purl = "pkg:deb/debian/zlib1g", VersionRange = ">=1.3.1-1", Presence = ComponentPresence.Present }
+            .Evaluate(Context(Payments(), DefaultVersionComparer.Instance));
+        Assert.True(result.Passed, result.Reason);
+    }
+
+    [Fact]
+    public void Validation_checks_range_bounds_with_the_scheme_of_a_literal_type()
+    {
+        var errors = new ValidationErrors();
+        new ComponentCriterion { Purl = "pkg:npm/lodash", VersionRange = "<banana" }.Validate("criteria[0]", errors);
+        Assert.Contains("not a valid npm version", Assert.Single(errors.For("criteria[0].versionRange")), StringComparison.Ordinal);
+    }
+}
