@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Text.Json.Serialization;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.Policy.Validation;
@@ -21,19 +23,31 @@ public sealed record LicenseCriterion : Criterion
 
     public IReadOnlyList<string> Licenses { get; init; } = [];
 
+    // Parsed expressions are shared by every evaluation: inventories repeat the same few licence strings.
+    private static readonly ConcurrentDictionary<string, (string[] Ids, bool IsChoice)> Expressions = new(StringComparer.Ordinal);
+
+    // Built on first use for this Licenses list (a `with` copy carries it over, hence the reference check); equality ignores it.
+    private ListedSet? _listed;
+
+    private sealed record ListedSet(IReadOnlyList<string> Source, FrozenSet<string> Set);
+
     public override CriterionResult Evaluate(EvaluationContext context)
     {
-        var listed = new HashSet<string>(Licenses, StringComparer.OrdinalIgnoreCase);
+        var cached = _listed;
+        if (cached is null || !ReferenceEquals(cached.Source, Licenses))
+            _listed = cached = new ListedSet(Licenses, Licenses.ToFrozenSet(StringComparer.OrdinalIgnoreCase));
+        var listed = cached.Set;
         List<AssessedPackage>? offending = null;
         foreach (var package in context.Assessment.Packages)
         {
             foreach (var expression in package.Licenses)
             {
-                var ids = SpdxIds(expression, out var isChoice);
-                if (ids.Count == 0) continue;
+                if (Expressions.Count > 10_000) Expressions.Clear();
+                var (ids, isChoice) = Expressions.GetOrAdd(expression, static e => ([.. SpdxIds(e, out var choice)], choice));
+                if (ids.Length == 0) continue;
                 bool bad = Operator == LicenseOperator.OneOf
-                    ? isChoice ? !ids.Exists(listed.Contains) : !ids.TrueForAll(listed.Contains)
-                    : isChoice ? ids.TrueForAll(listed.Contains) : ids.Exists(listed.Contains);
+                    ? isChoice ? !Array.Exists(ids, listed.Contains) : !Array.TrueForAll(ids, listed.Contains)
+                    : isChoice ? Array.TrueForAll(ids, listed.Contains) : Array.Exists(ids, listed.Contains);
                 if (bad)
                 {
                     (offending ??= []).Add(package);

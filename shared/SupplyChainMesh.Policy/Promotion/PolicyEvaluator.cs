@@ -39,7 +39,7 @@ public sealed class PolicyEvaluator
         var context = new EvaluationContext(assessment, active, at, Versions);
 
         var ordered = policies as IReadOnlyList<PromotionPolicy> ?? [.. policies];
-        var sorted = ordered.Count <= 1 ? ordered : [.. ordered.OrderBy(p => p.Order).ThenBy(p => p.Id)];
+        var sorted = InEvaluationOrder(ordered) ? ordered : [.. ordered.OrderBy(p => p.Order).ThenBy(p => p.Id)];
         var verdicts = new List<(PromotionPolicy, PolicyVerdict)>();
         List<SkippedPolicy>? skipped = null;
         foreach (var policy in sorted)
@@ -106,6 +106,17 @@ public sealed class PolicyEvaluator
         {
             return new PromotionTarget(action.TargetRepository, null, action.Mode, ex.Message);
         }
+    }
+
+    // Stores usually hand policies over already sorted: check before paying for a sort per image.
+    private static bool InEvaluationOrder(IReadOnlyList<PromotionPolicy> policies)
+    {
+        for (var i = 1; i < policies.Count; i++)
+        {
+            var (a, b) = (policies[i - 1], policies[i]);
+            if (a.Order > b.Order || a.Order == b.Order && a.Id.CompareTo(b.Id) > 0) return false;
+        }
+        return true;
     }
 
     private static IReadOnlyList<T> AsList<T>(IEnumerable<T>? items) => items switch

@@ -20,8 +20,7 @@ internal static class VerdictFingerprint
         IReadOnlyList<(PromotionPolicy Policy, PolicyVerdict Verdict)> verdicts,
         IReadOnlyList<SuppressedFinding> suppressed)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var sb = new StringBuilder(256);
+        var sb = new StringBuilder(1024);
         sb.Append(registry).Append('\n').Append(repository).Append('\n').Append(tag).Append('\n').Append(digest).Append('\n');
         foreach (var (policy, verdict) in verdicts)
         {
@@ -35,22 +34,13 @@ internal static class VerdictFingerprint
                 sb.Append('\n');
             }
             if (verdict.Promotion is { } target) sb.Append(" T ").Append(target.Repository).Append(' ').Append(target.Problem is null).Append('\n');
-            Flush(hash, sb);
         }
         foreach (var s in suppressed)
         {
             sb.Append("S ").Append(s.Finding.VulnerabilityId).Append('|').Append(s.Finding.PackagePurl);
             foreach (var by in s.By) sb.Append(' ').Append(by.Kind).Append(':').Append(by.Reference);
             sb.Append('\n');
-            Flush(hash, sb);
         }
-        Flush(hash, sb);
-        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static void Flush(IncrementalHash hash, StringBuilder sb)
-    {
-        foreach (var chunk in sb.GetChunks()) hash.AppendData(Encoding.UTF8.GetBytes(chunk.ToArray()));
-        sb.Clear();
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 }
