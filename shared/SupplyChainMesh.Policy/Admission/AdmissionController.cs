@@ -229,18 +229,18 @@ public sealed class AdmissionController
 
     private static AdmissionReview Answer(string uid, bool allowed, int? code = null, string? reason = null, string? message = null,
         IReadOnlyList<string>? warnings = null, IReadOnlyDictionary<string, string>? auditAnnotations = null) => new()
-    {
-        ApiVersion = AdmissionReview.V1,
-        Kind = AdmissionReview.KindName,
-        Response = new AdmissionResponse
         {
-            Uid = uid,
-            Allowed = allowed,
-            Status = message is null ? null : new AdmissionStatus { Code = code, Reason = reason, Status = allowed ? "Success" : "Failure", Message = message },
-            Warnings = warnings is { Count: > 0 } ? [.. warnings.Select(w => w.Length <= MaxWarningLength ? w : w[..(MaxWarningLength - 1)] + "…")] : null,
-            AuditAnnotations = auditAnnotations,
-        },
-    };
+            ApiVersion = AdmissionReview.V1,
+            Kind = AdmissionReview.KindName,
+            Response = new AdmissionResponse
+            {
+                Uid = uid,
+                Allowed = allowed,
+                Status = message is null ? null : new AdmissionStatus { Code = code, Reason = reason, Status = allowed ? "Success" : "Failure", Message = message },
+                Warnings = warnings is { Count: > 0 } ? [.. warnings.Select(w => w.Length <= MaxWarningLength ? w : w[..(MaxWarningLength - 1)] + "…")] : null,
+                AuditAnnotations = auditAnnotations,
+            },
+        };
 
     // The uid of a review whose body does not deserialise, when it can still be found, so the denial is attributable.
     private static string UidOf(ReadOnlyMemory<byte> body)

@@ -1,5 +1,5 @@
-using System.Text.Json.Serialization;
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
 using SupplyChainMesh.Analysis.Packages;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.Policy.Patterns;

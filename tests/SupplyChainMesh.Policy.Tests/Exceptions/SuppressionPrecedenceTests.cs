@@ -21,10 +21,16 @@ public class SuppressionPrecedenceTests
 
     private static VulnerabilityException Exception(string id, ExceptionScope scope = ExceptionScope.Global, string? target = null,
         string? purl = null, DateTimeOffset? expires = null) => new()
-    {
-        Id = Guid.NewGuid(), Scope = scope, Target = target, VulnerabilityId = id, PackagePurl = purl,
-        Reason = "accepted risk", CreatedBy = "alice", ExpiresAt = expires,
-    };
+        {
+            Id = Guid.NewGuid(),
+            Scope = scope,
+            Target = target,
+            VulnerabilityId = id,
+            PackagePurl = purl,
+            Reason = "accepted risk",
+            CreatedBy = "alice",
+            ExpiresAt = expires,
+        };
 
     private static (IReadOnlyList<Finding> Active, IReadOnlyList<SuppressedFinding> Suppressed) Apply(
         IReadOnlyList<VulnerabilityException>? exceptions = null, IReadOnlyList<VexStatement>? vex = null) =>
@@ -104,8 +110,11 @@ public class SuppressionPrecedenceTests
     {
         var notAffected = new VexStatement
         {
-            VulnerabilityId = "CVE-2023-45853", Products = [new VexProduct(Digest)], Status = VexStatus.NotAffected,
-            Justification = "component_not_present", Timestamp = Now.AddDays(-10),
+            VulnerabilityId = "CVE-2023-45853",
+            Products = [new VexProduct(Digest)],
+            Status = VexStatus.NotAffected,
+            Justification = "component_not_present",
+            Timestamp = Now.AddDays(-10),
         };
         var affected = notAffected with { Status = VexStatus.Affected, Justification = null, Timestamp = Now.AddDays(-1) };
         Assert.Contains(Minizip, Apply(vex: [affected, notAffected]).Active);
@@ -153,8 +162,13 @@ public class SuppressionPrecedenceTests
     {
         var errors = ExceptionValidator.Validate(new VulnerabilityException
         {
-            Scope = ExceptionScope.Image, Target = "latest", VulnerabilityId = "", Reason = "", CreatedBy = "",
-            PackagePurl = "openssl", ExpiresAt = Now.AddDays(-1),
+            Scope = ExceptionScope.Image,
+            Target = "latest",
+            VulnerabilityId = "",
+            Reason = "",
+            CreatedBy = "",
+            PackagePurl = "openssl",
+            ExpiresAt = Now.AddDays(-1),
         }, Now);
         Assert.Equal(["createdBy", "expiresAt", "packagePurl", "reason", "target", "vulnerabilityId"], errors.Fields.Order());
     }
