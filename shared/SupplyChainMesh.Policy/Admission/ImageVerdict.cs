@@ -24,4 +24,25 @@ public sealed record ImageVerdict
 
     /// <summary>Ids of the image's findings in CISA KEV.</summary>
     public IReadOnlyList<string> KevFindings { get; init; } = [];
+
+    /// <summary>
+    /// The verdict of an evaluated image, as the service caches it for admission: the findings that count are those
+    /// exceptions and VEX did not suppress; the satisfied policies are named by <see cref="Promotion.PromotionPolicy.Name"/>.
+    /// </summary>
+    public static ImageVerdict From(ImageAssessment assessment, Promotion.EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        ArgumentNullException.ThrowIfNull(result);
+        var suppressed = result.Suppressed.Select(s => s.Finding).ToHashSet();
+        var active = assessment.Findings.Where(f => !suppressed.Contains(f)).ToList();
+        return new ImageVerdict
+        {
+            Digest = assessment.ManifestDigest,
+            Scanned = true,
+            SatisfiedPolicies = result.Satisfied.Select(v => v.PolicyName).ToHashSet(StringComparer.Ordinal),
+            HighestSeverity = active.Count == 0 ? null : active.Max(f => f.Severity),
+            FindingCounts = active.GroupBy(f => f.Severity).ToDictionary(g => g.Key, g => g.Count()),
+            KevFindings = [.. active.Where(f => f.Kev).Select(f => f.VulnerabilityId).Distinct(StringComparer.Ordinal)],
+        };
+    }
 }
