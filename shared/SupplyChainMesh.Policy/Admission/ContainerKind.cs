@@ -1,0 +1,8 @@
+namespace SupplyChainMesh.Policy.Admission;
+
+public enum ContainerKind
+{
+    Container,
+    InitContainer,
+    EphemeralContainer,
+}
