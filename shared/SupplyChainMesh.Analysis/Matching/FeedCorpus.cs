@@ -19,7 +19,8 @@ public sealed record FeedLoadReport(IReadOnlyDictionary<string, int> RecordsByFi
 /// Loads a local feed folder shaped like <c>../shared/feeds/</c> (an air-gapped mirror) into a
 /// <see cref="VulnerabilityIndex"/>. The folder a file sits in names its format: <c>alpine-secdb/</c> (secdb JSON),
 /// <c>nvd/</c> (CVE API 2.0 pages), <c>kev/</c>, <c>epss/</c> (CSV), <c>debian-security-tracker/</c> (tracker JSON);
-/// <c>nodejs-security-wg/</c> and <c>rustsec/</c> hold their own non-OSV schemas and are not read; every other
+/// <c>nodejs-security-wg/</c> and <c>rustsec/</c> hold their own non-OSV schemas and are not read, nor is the folder's
+/// <c>manifest.json</c>; every other
 /// <c>.json</c>, <c>.jsonl</c> and <c>.zip</c> is OSV. Files are parsed in parallel.
 /// </summary>
 public static class FeedCorpus
@@ -31,7 +32,7 @@ public static class FeedCorpus
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The feed folder '{folder}' does not exist.");
         var problems = new FeedProblemList();
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith("_schema.json", StringComparison.OrdinalIgnoreCase))
+            .Where(f => !f.EndsWith("_schema.json", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(f).Equals("manifest.json", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .ToList();
 

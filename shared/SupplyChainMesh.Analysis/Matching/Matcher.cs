@@ -242,7 +242,7 @@ public sealed class Matcher
         : id.StartsWith("GHSA-", StringComparison.OrdinalIgnoreCase) ? 1
         : 2;
 
-    /// <summary>NVD's own primary v3.x rating when NVD has one, then any NVD v3.x, then the advisories' v3.x, then v4.0 and v2.</summary>
+    /// <summary>NVD's own v3.x rating when NVD has one, then a CNA's v3.x republished by NVD, then the advisories' v3.x, then v4.0 and v2.</summary>
     private SeverityScore? PickCvss(string[] cves, List<Member> members, out bool fromNvd)
     {
         SeverityScore? best = null;
@@ -268,18 +268,16 @@ public sealed class Matcher
         return best;
     }
 
+    // Lower is better. NVD's own analysis (source nvd@nist.gov) outranks the CNA scores NVD republishes, whether NVD
+    // marks it Primary or Secondary (CVE-2021-26701: NVD 9.8 "Secondary" beside Microsoft's 8.1).
     private static int CvssRank(SeverityScore score, bool nvd)
     {
         var v3 = score.Kind is CvssKind.V31 or CvssKind.V30;
-        var rank = (v3, nvd, score.Primary && string.Equals(score.Source, "nvd@nist.gov", StringComparison.OrdinalIgnoreCase)) switch
-        {
-            (true, true, true) => 0,
-            (true, true, false) => 2,
-            (true, false, _) => 4,
-            (false, true, _) when score.Kind == CvssKind.V40 => 6,
-            (false, false, _) when score.Kind == CvssKind.V40 => 8,
-            _ => 10,
-        };
+        var byNvd = nvd && string.Equals(score.Source, "nvd@nist.gov", StringComparison.OrdinalIgnoreCase);
+        int rank;
+        if (v3) rank = byNvd ? (score.Primary ? 0 : 2) : nvd ? (score.Primary ? 4 : 6) : 8;
+        else if (score.Kind == CvssKind.V40) rank = nvd ? 10 : 12;
+        else rank = 14;
         if (score.Kind == CvssKind.V30) rank++;
         return score.Score is null ? rank + 20 : rank;
     }
