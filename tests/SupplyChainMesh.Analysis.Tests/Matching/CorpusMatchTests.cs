@@ -29,7 +29,7 @@ public class CorpusMatchTests(CorpusFixture corpus) : IClassFixture<CorpusFixtur
         Assert.Equal(16, corpus.Index.RatingCount);
         Assert.Empty(corpus.Report.Problems);
         Assert.DoesNotContain("npm", corpus.Report.EcosystemsWithoutScheme);
-        Assert.DoesNotContain("Debian:12", corpus.Report.EcosystemsWithoutScheme);
+        Assert.Empty(corpus.Report.EcosystemsWithoutScheme);
     }
 
     [Fact]
@@ -72,6 +72,22 @@ public class CorpusMatchTests(CorpusFixture corpus) : IClassFixture<CorpusFixtur
         var finding = Assert.Single(findings, f => f.VulnerabilityId == "CVE-2023-45853");
         Assert.Equal(FixState.NotFixed, finding.FixState);
         Assert.Equal(9.8, finding.Cvss?.Score);
+    }
+
+    [Fact]
+    public void Alpine_3_18_openssl_from_secdb()
+    {
+        var openssl = new Package
+        {
+            Type = PurlType.Apk, Namespace = "alpine", Name = "libssl3", Version = "3.1.4-r5", SourceName = "openssl",
+            Distro = "alpine-3.18.4", Path = "lib/apk/db/installed", Detector = "apk",
+        };
+        var findings = Match(openssl);
+        var ids = Ids(findings);
+        Assert.Contains("CVE-2024-2511", ids);
+        Assert.Contains("CVE-2024-5535", ids);
+        Assert.DoesNotContain("CVE-2024-0727", ids);
+        Assert.Equal("3.1.6-r0", findings.Single(f => f.VulnerabilityId == "CVE-2024-5535").FixedVersion);
     }
 
     [Fact]
