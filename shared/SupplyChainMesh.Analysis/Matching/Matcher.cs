@@ -230,7 +230,7 @@ public sealed class Matcher
             KevDueDate = kev?.DueDate,
             Epss = epss?.Probability,
             EpssPercentile = epss?.Percentile,
-            Summary = summaryFrom.Summary ?? FirstLine(summaryFrom.Details),
+            Summary = summaryFrom.Summary ?? VulnerabilityIndexBuilder.FirstLine(summaryFrom.Details),
             Published = group.Members.Select(m => m.Advisory.Published).Where(p => p is not null).Min(),
             Sources = group.Members.Select(m => m.Advisory.Source).Distinct(StringComparer.Ordinal).ToArray(),
         };
@@ -292,14 +292,5 @@ public sealed class Matcher
         {
             return 0;
         }
-    }
-
-    private static string? FirstLine(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        var line = text.AsSpan().Trim();
-        var newline = line.IndexOfAny('\r', '\n');
-        if (newline > 0) line = line[..newline];
-        return line.Length > 200 ? string.Concat(line[..197], "...") : line.ToString();
     }
 }

@@ -28,6 +28,9 @@ public class MatcherTests
         Assert.Equal("not yet assigned", glibc.EcosystemSeverity);
         Assert.Equal(0.01877, glibc.Epss);
         Assert.Equal("Debian:12", glibc.Ecosystem);
+        // The CVE record has details only; its first line is the summary (the DSA's "glibc - security update" is not).
+        Assert.StartsWith("A buffer overflow was discovered in the GNU C Library", glibc.Summary, StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(2023, 10, 3, 0, 0, 0, TimeSpan.Zero), glibc.Published);
         // The DSA is merged into its CVE, not counted again.
         Assert.DoesNotContain(findings, f => f.VulnerabilityId.StartsWith("DSA-", StringComparison.Ordinal));
     }
