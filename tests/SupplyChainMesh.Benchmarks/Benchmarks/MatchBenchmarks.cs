@@ -30,6 +30,7 @@ public class FeedLoadBenchmarks
 /// their source packages, npm, NuGet, Go) against the whole corpus, warm. Target: under 50 ms.
 /// </summary>
 [MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class MatchBenchmarks
 {
     private Matcher _matcher = null!;
