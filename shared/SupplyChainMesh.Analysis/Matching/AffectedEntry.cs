@@ -11,14 +11,22 @@ namespace SupplyChainMesh.Analysis.Matching;
 internal sealed class AffectedEntry
 {
     private readonly RangeEvent[][] _ranges;
-    private readonly HashSet<string>? _versions;
+    private readonly string[]? _versions;
 
-    public AffectedEntry(Advisory advisory, AffectedPackage affected, IVersionScheme? scheme)
+    /// <param name="versions">The explicit versions; defaults to <paramref name="affected"/>'s. The index passes them
+    /// separately so the affected entry it keeps can drop its own list.</param>
+    public AffectedEntry(Advisory advisory, AffectedPackage affected, IVersionScheme? scheme, IReadOnlyList<string>? versions = null)
     {
         Advisory = advisory;
         Affected = affected;
         Scheme = scheme;
-        _versions = affected.Versions.Count > 0 ? new HashSet<string>(affected.Versions, StringComparer.Ordinal) : null;
+        versions ??= affected.Versions;
+        if (versions.Count > 0)
+        {
+            // A sorted array (binary search) costs a third of a hash set's memory; there are ~600k of these strings.
+            _versions = [.. versions];
+            Array.Sort(_versions, StringComparer.Ordinal);
+        }
         var ranges = new List<RangeEvent[]>(affected.Ranges.Count);
         foreach (var range in affected.Ranges)
         {
@@ -42,7 +50,7 @@ internal sealed class AffectedEntry
     public bool Matches(string version, out string? fixedVersion)
     {
         fixedVersion = null;
-        var listed = _versions?.Contains(version) == true;
+        var listed = _versions is not null && Array.BinarySearch(_versions, version, StringComparer.Ordinal) >= 0;
         foreach (var events in _ranges)
         {
             if (InRange(events, version, Scheme!, out fixedVersion)) return true;
