@@ -94,6 +94,9 @@ public static class FeedCorpus
         {
             counts[file] = advisories.Count;
             builder.AddRange(advisories);
+            // The builder keeps compact copies; let the parsed records go as soon as they are indexed.
+            advisories.Clear();
+            advisories.TrimExcess();
         }
         return (builder.Build(), new FeedLoadReport(counts, problems.Problems, [.. builder.EcosystemsWithoutScheme]));
     }
