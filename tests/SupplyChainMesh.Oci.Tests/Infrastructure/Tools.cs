@@ -20,14 +20,8 @@ internal static class Tools
     }
 
     /// <summary>Pushes an image of the built OCI layout to a registry with skopeo.</summary>
-    public static Task SkopeoPushAsync(string layoutTag, string registry, string repositoryAndTag, string? credentials = null)
-    {
-        var args = new List<string> { "copy", "--quiet", "--dest-tls-verify=false", "--retry-times", "2" };
-        if (credentials is not null) args.AddRange(["--dest-creds", credentials]);
-        args.Add($"oci:{Path.Combine(SupplyChainMesh.Testing.RepositoryLayout.TestImages, "oci")}:{layoutTag}");
-        args.Add($"docker://{registry}/{repositoryAndTag}");
-        return RunAsync("skopeo", [.. args]);
-    }
+    public static Task SkopeoPushAsync(string layoutTag, string registry, string repositoryAndTag, string? credentials = null) =>
+        SupplyChainMesh.Testing.Skopeo.PushAsync(layoutTag, registry, repositoryAndTag, credentials);
 
     /// <summary>A bcrypt htpasswd line, as docker-registry's htpasswd auth needs: apache2-utils' htpasswd, else Python's crypt.</summary>
     public static async Task<string> HtpasswdLineAsync(string user, string password)
