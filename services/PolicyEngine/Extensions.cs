@@ -1,5 +1,5 @@
-using SupplyChainMesh.PolicyEngine.Infrastructure;
 using SupplyChainMesh.Persistence.Startup;
+using SupplyChainMesh.PolicyEngine.Infrastructure;
 using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.PolicyEngine;

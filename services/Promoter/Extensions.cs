@@ -1,5 +1,5 @@
-using SupplyChainMesh.Promoter.Infrastructure;
 using SupplyChainMesh.Persistence.Startup;
+using SupplyChainMesh.Promoter.Infrastructure;
 using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.Promoter;

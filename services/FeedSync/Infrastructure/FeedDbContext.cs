@@ -1,5 +1,5 @@
-using SupplyChainMesh.FeedSync.Model;
 using Microsoft.EntityFrameworkCore;
+using SupplyChainMesh.FeedSync.Model;
 using SupplyChainMesh.Persistence.Inbox;
 
 namespace SupplyChainMesh.FeedSync.Infrastructure;

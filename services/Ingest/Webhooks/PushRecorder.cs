@@ -44,8 +44,15 @@ public sealed class PushRecorder(IngestDbContext db, IPublishEndpoint publisher,
             db.ReceivedEvents.Add(new ReceivedEvent { EventId = push.EventId, ReceivedAt = DateTimeOffset.UtcNow });
             db.Pushes.Add(new ImagePush
             {
-                Registry = push.Registry, Repository = push.Repository, Tag = push.Tag, Digest = push.Digest,
-                MediaType = push.MediaType, Source = push.Source, EventId = push.EventId, Actor = push.Actor, PushedAt = push.PushedAt,
+                Registry = push.Registry,
+                Repository = push.Repository,
+                Tag = push.Tag,
+                Digest = push.Digest,
+                MediaType = push.MediaType,
+                Source = push.Source,
+                EventId = push.EventId,
+                Actor = push.Actor,
+                PushedAt = push.PushedAt,
             });
             var head = await db.Tags.FindAsync([push.Registry, push.Repository, push.Tag], ct);
             if (head is null)

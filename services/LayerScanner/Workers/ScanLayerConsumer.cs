@@ -95,17 +95,31 @@ public sealed class ScanLayerConsumer(
         {
             Failed.Add(1);
             logger.LogWarning("Layer {Digest} of {Image} could not be analysed: {Reason}", message.LayerDigest, message.Image, failure);
-            return new LayerFinding { Digest = message.LayerDigest, AnalyzerVersion = version, Succeeded = false, FailureReason = failure,
-                AnalyzedAt = DateTimeOffset.UtcNow, Seconds = elapsed, CompressedBytes = message.Size };
+            return new LayerFinding
+            {
+                Digest = message.LayerDigest,
+                AnalyzerVersion = version,
+                Succeeded = false,
+                FailureReason = failure,
+                AnalyzedAt = DateTimeOffset.UtcNow,
+                Seconds = elapsed,
+                CompressedBytes = message.Size
+            };
         }
 
         Scanned.Add(1);
         logger.LogInformation("Layer {Digest}: {Packages} packages in {Seconds:F2}s", message.LayerDigest, analysis!.Packages.Count, elapsed);
         return new LayerFinding
         {
-            Digest = message.LayerDigest, AnalyzerVersion = version, Succeeded = true, PackageCount = analysis.Packages.Count,
-            CompressedBytes = analysis.Stats.CompressedBytes, UncompressedBytes = analysis.Stats.UncompressedBytes,
-            Json = AnalysisJson.Serialize(analysis), AnalyzedAt = DateTimeOffset.UtcNow, Seconds = elapsed,
+            Digest = message.LayerDigest,
+            AnalyzerVersion = version,
+            Succeeded = true,
+            PackageCount = analysis.Packages.Count,
+            CompressedBytes = analysis.Stats.CompressedBytes,
+            UncompressedBytes = analysis.Stats.UncompressedBytes,
+            Json = AnalysisJson.Serialize(analysis),
+            AnalyzedAt = DateTimeOffset.UtcNow,
+            Seconds = elapsed,
         };
     }
 

@@ -1,6 +1,6 @@
-using SupplyChainMesh.PolicyEngine.Model;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Persistence.Inbox;
+using SupplyChainMesh.PolicyEngine.Model;
 
 namespace SupplyChainMesh.PolicyEngine.Infrastructure;
 

@@ -1,6 +1,6 @@
-using SupplyChainMesh.Promoter.Model;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Persistence.Inbox;
+using SupplyChainMesh.Promoter.Model;
 
 namespace SupplyChainMesh.Promoter.Infrastructure;
 

@@ -24,8 +24,16 @@ public sealed class DebianSecurityTrackerParser : IFeedParser
     // Codename to the OSV ecosystem suffix; sid is Debian's rolling "unstable".
     private static readonly Dictionary<string, string> Releases = new(StringComparer.Ordinal)
     {
-        ["wheezy"] = "7", ["jessie"] = "8", ["stretch"] = "9", ["buster"] = "10", ["bullseye"] = "11",
-        ["bookworm"] = "12", ["trixie"] = "13", ["forky"] = "14", ["duke"] = "15", ["sid"] = "unstable",
+        ["wheezy"] = "7",
+        ["jessie"] = "8",
+        ["stretch"] = "9",
+        ["buster"] = "10",
+        ["bullseye"] = "11",
+        ["bookworm"] = "12",
+        ["trixie"] = "13",
+        ["forky"] = "14",
+        ["duke"] = "15",
+        ["sid"] = "unstable",
     };
 
     public string Name => FeedName;

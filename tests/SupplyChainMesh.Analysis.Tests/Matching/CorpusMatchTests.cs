@@ -79,8 +79,14 @@ public class CorpusMatchTests(CorpusFixture corpus) : IClassFixture<CorpusFixtur
     {
         var openssl = new Package
         {
-            Type = PurlType.Apk, Namespace = "alpine", Name = "libssl3", Version = "3.1.4-r5", SourceName = "openssl",
-            Distro = "alpine-3.18.4", Path = "lib/apk/db/installed", Detector = "apk",
+            Type = PurlType.Apk,
+            Namespace = "alpine",
+            Name = "libssl3",
+            Version = "3.1.4-r5",
+            SourceName = "openssl",
+            Distro = "alpine-3.18.4",
+            Path = "lib/apk/db/installed",
+            Detector = "apk",
         };
         var findings = Match(openssl);
         var ids = Ids(findings);
