@@ -1,12 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
+using SupplyChainMesh.Persistence.Startup;
 
 namespace SupplyChainMesh.PolicyEngine.Infrastructure;
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the service.</summary>
-internal sealed class PolicyDbContextFactory : IDesignTimeDbContextFactory<PolicyDbContext>
-{
-    public PolicyDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PolicyDbContext>()
-            .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__ef_migrations_history", PolicyDbContext.Schema)).Options);
-}
+internal sealed class PolicyDbContextFactory() : DesignTimeDbContextFactory<PolicyDbContext>(PolicyDbContext.Schema, options => new PolicyDbContext(options));

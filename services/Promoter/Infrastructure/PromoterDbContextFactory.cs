@@ -1,12 +1,6 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
+using SupplyChainMesh.Persistence.Startup;
 
 namespace SupplyChainMesh.Promoter.Infrastructure;
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the service.</summary>
-internal sealed class PromoterDbContextFactory : IDesignTimeDbContextFactory<PromoterDbContext>
-{
-    public PromoterDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PromoterDbContext>()
-            .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__ef_migrations_history", PromoterDbContext.Schema)).Options);
-}
+internal sealed class PromoterDbContextFactory() : DesignTimeDbContextFactory<PromoterDbContext>(PromoterDbContext.Schema, options => new PromoterDbContext(options));
