@@ -27,27 +27,11 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
         });
         Event(() => LayerDone, e => e.CorrelateById(m => m.Message.ScanId));
 
-        Initially(
-            When(Pushed)
-                .Then(c => Remember(c.Saga, c.Message))
-                .Activity(a => a.OfType<DispatchLayersActivity>())
-                .IfElse(c => c.Saga.FailureReason is not null,
-                    failed => failed.PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Failed),
-                    ok => ok.IfElse(c => IsComplete(c.Saga),
-                        done => done.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
-                            .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Complete),
-                        pending => pending.TransitionTo(Scanning))));
+        Initially(DispatchLayers(When(Pushed).Then(c => Remember(c.Saga, c.Message))));
 
         During(Scanning,
             When(Pushed).Then(c => Remember(c.Saga, c.Message)),
-            When(LayerDone)
-                .Then(c => Record(c.Saga, c.Message))
-                .IfElse(c => c.Saga.FailureReason is not null,
-                    failed => failed.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
-                        .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Failed),
-                    ok => ok.If(c => IsComplete(c.Saga),
-                        done => done.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
-                            .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Complete))));
+            Settle(When(LayerDone).Then(c => Record(c.Saga, c.Message)), pending: null));
 
         During(Complete,
             Ignore(LayerDone),
@@ -59,15 +43,28 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
 
         During(Failed,
             Ignore(LayerDone),
-            When(Pushed)
-                .Then(c => { Remember(c.Saga, c.Message); c.Saga.FailureReason = null; c.Saga.LayersDone.Clear(); })
-                .Activity(a => a.OfType<DispatchLayersActivity>())
-                .IfElse(c => c.Saga.FailureReason is not null,
-                    failed => failed.PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))),
-                    ok => ok.IfElse(c => IsComplete(c.Saga),
-                        done => done.PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault()))).TransitionTo(Complete),
-                        pending => pending.TransitionTo(Scanning))));
+            DispatchLayers(When(Pushed)
+                .Then(c => { Remember(c.Saga, c.Message); c.Saga.FailureReason = null; c.Saga.LayersDone.Clear(); })));
     }
+
+    /// <summary>Resolve the manifest, send the layers not yet analysed, then settle; layers still out mean Scanning.</summary>
+    private EventActivityBinder<ImageScanState, ImagePushed> DispatchLayers(EventActivityBinder<ImageScanState, ImagePushed> binder) =>
+        Settle(binder.Activity(a => a.OfType<DispatchLayersActivity>()), pending: Scanning);
+
+    /// <summary>A failure ends the scan as Failed, all layers in end it as Complete, both announcing
+    /// <see cref="ImageScanned"/>; otherwise the scan moves to <paramref name="pending"/> (or stays where it is).</summary>
+    private EventActivityBinder<ImageScanState, T> Settle<T>(EventActivityBinder<ImageScanState, T> binder, State? pending)
+        where T : class =>
+        binder.IfElse(c => c.Saga.FailureReason is not null,
+            failed => Finish(failed).TransitionTo(Failed),
+            ok => pending is null
+                ? ok.If(c => IsComplete(c.Saga), done => Finish(done).TransitionTo(Complete))
+                : ok.IfElse(c => IsComplete(c.Saga), done => Finish(done).TransitionTo(Complete), rest => rest.TransitionTo(pending)));
+
+    private static EventActivityBinder<ImageScanState, T> Finish<T>(EventActivityBinder<ImageScanState, T> binder)
+        where T : class =>
+        binder.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
+            .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault())));
 
     public State Scanning { get; private set; } = null!;
     public State Complete { get; private set; } = null!;

@@ -53,9 +53,9 @@ public sealed class ScanLayerConsumer(
         }
 
         var finding = await AnalyseAsync(context, version);
+        // A failed earlier analysis (same key) is replaced by this one.
         if (stored is null) db.LayerFindings.Add(finding);
-        else db.Entry(stored).CurrentValues.SetValues(finding);
-        if (stored is not null) db.Update(stored);
+        else db.LayerFindings.Update(finding);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await context.Publish(Result(message, version, finding, fromCache: false), ct);
