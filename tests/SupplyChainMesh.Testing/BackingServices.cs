@@ -54,6 +54,28 @@ public static class BackingServices
             ? r
             : throw new InvalidOperationException("SCM_REGISTRY is not set: no registry to test against. " + HowToStart);
 
+    /// <summary>
+    /// An AMQP URI on a virtual host of its own, so service hosts of different test classes (which all declare the same
+    /// queue names) never consume each other's messages. Made through the management API (<c>SCM_RABBITMQ_MANAGEMENT</c>,
+    /// which <c>services.sh env</c> prints); without it the shared virtual host is returned and the caller must not run
+    /// beside another host of the same service.
+    /// </summary>
+    public static async Task<string> FreshVirtualHostAsync(string prefix)
+    {
+        var baseUri = new Uri(await RabbitMqUriAsync());
+        if (Environment.GetEnvironmentVariable("SCM_RABBITMQ_MANAGEMENT") is not { Length: > 0 } management) return baseUri.ToString();
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
+        var user = Uri.UnescapeDataString(baseUri.UserInfo.Split(':')[0]);
+        var password = Uri.UnescapeDataString(baseUri.UserInfo.Split(':').ElementAtOrDefault(1) ?? "");
+        using var http = new HttpClient { BaseAddress = new Uri(management.TrimEnd('/') + "/") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));
+        (await http.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+        var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PutAsync($"api/permissions/{name}/{Uri.EscapeDataString(user)}", permissions)).EnsureSuccessStatusCode();
+        return new UriBuilder(baseUri) { Path = "/" + name }.Uri.ToString();
+    }
+
     /// <summary>A database name unique to the caller, so test classes do not see each other's rows.</summary>
     public static async Task<string> FreshDatabaseAsync(string prefix)
     {
