@@ -1,0 +1,138 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SupplyChainMesh.Testing;
+
+namespace SupplyChainMesh.Mesh.Tests.EndToEnd;
+
+/// <summary>
+/// The whole mesh as production runs it: a registry of its own that notifies Ingest, the real RabbitMQ (a virtual host of
+/// its own) and PostgreSQL (a database of its own), and Ingest, two LayerScanners, FeedSync (importing the real feeds
+/// from the shared corpus), PolicyEngine and Promoter as separate processes. RabbitMQ and PostgreSQL are reached through
+/// <see cref="TcpProxy"/>s so a test can cut them (to the services, a restart of the server) without disturbing the
+/// other test assemblies that share the servers.
+/// </summary>
+public sealed class EndToEndMesh : IAsyncLifetime
+{
+    public const string WebhookSecret = "scm-e2e-webhook-secret";
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromMinutes(3);
+    private readonly string _instance = $"e2e{Guid.NewGuid():N}"[..11];
+    private readonly Dictionary<string, ServiceProcess> _services = [];
+    private RegistryProcess? _registry;
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public TcpProxy Broker { get; private set; } = null!;
+
+    public TcpProxy Database { get; private set; } = null!;
+
+    public RegistryProcess Registry => _registry ?? throw new InvalidOperationException("not started");
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public ServiceProcess this[string service] => _services[service];
+
+    public IEnumerable<ServiceProcess> Services => _services.Values;
+
+    public async Task InitializeAsync()
+    {
+        var rabbit = new Uri(await BackingServices.FreshVirtualHostAsync(_instance));
+        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(await BackingServices.FreshDatabaseAsync(_instance));
+        Broker = new TcpProxy(rabbit.Host, rabbit.Port);
+        Database = new TcpProxy(postgres.Host!, postgres.Port);
+        var rabbitViaProxy = new UriBuilder(rabbit) { Host = "127.0.0.1", Port = Broker.Port }.Uri.ToString();
+        postgres.Host = "127.0.0.1";
+        postgres.Port = Database.Port;
+
+        var ports = new Dictionary<string, int>
+        {
+            ["Ingest"] = FreePort.Next(),
+            ["LayerScanner"] = FreePort.Next(),
+            ["LayerScanner2"] = FreePort.Next(),
+            ["FeedSync"] = FreePort.Next(),
+            ["PolicyEngine"] = FreePort.Next(),
+            ["Promoter"] = FreePort.Next(),
+        };
+        _registry = await RegistryProcess.StartAsync(new Uri($"http://127.0.0.1:{ports["Ingest"]}/api/registry/events"), WebhookSecret);
+
+        var environment = new Dictionary<string, string>
+        {
+            ["RabbitMq__Uri"] = rabbitViaProxy,
+            ["ConnectionStrings__Postgres"] = postgres.ConnectionString,
+            ["Registry__Url"] = $"http://{Registry.Host}",
+            ["Ingest__WebhookSecret"] = WebhookSecret,
+            ["Ingest__DefaultRegistry"] = Registry.Host,
+            ["FeedSync__MirrorRoot"] = RepositoryLayout.Feeds,
+            ["Notifications__AllowedHosts__0"] = "127.0.0.1",
+            ["OTEL_SDK_DISABLED"] = "true",
+            // One layer at a time per scanner process, so the broker spreads an image's layers over both processes.
+            ["Scanner__MaxConcurrentLayers"] = "1",
+        };
+        foreach (var (service, port) in ports)
+            if (service != "LayerScanner2") environment[$"Services__{service}"] = $"http://127.0.0.1:{port}";
+
+        foreach (var (name, port) in ports)
+        {
+            var program = name == "LayerScanner2" ? "LayerScanner" : name;
+            _services[name] = new ServiceProcess(program, port, environment, _instance);
+        }
+        // Ingest first: it applies its migrations while the others start; then the rest side by side.
+        await _services["Ingest"].StartAsync(ReadyWithin);
+        await Task.WhenAll(_services.Values.Where(s => s != _services["Ingest"]).Select(s => s.StartAsync(ReadyWithin)));
+        await WaitForFeedsAsync();
+    }
+
+    /// <summary>FeedSync imports the mirror on start; the pipeline only means something once every feed is in.</summary>
+    private async Task WaitForFeedsAsync()
+    {
+        await Eventually.HoldsAsync(async () =>
+        {
+            var feeds = await GetJsonAsync<JsonArray>("FeedSync", "api/feeds");
+            return feeds is { Count: > 0 } && feeds.All(f => f?["lastSuccess"] is not null && f["lastSuccess"]!.GetValueKind() != JsonValueKind.Null);
+        }, TimeSpan.FromMinutes(4), "every feed source imported once", () => _services["FeedSync"].Tail());
+    }
+
+    public Uri Url(string service, string path) => new(_services[service].BaseAddress, path);
+
+    public async Task<T?> GetJsonAsync<T>(string service, string path)
+    {
+        using var response = await Http.GetAsync(Url(service, path));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return default;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<T>(Json);
+    }
+
+    public async Task<HttpResponseMessage> PostJsonAsync(string service, string path, object body) =>
+        await Http.PostAsJsonAsync(Url(service, path), body, Json);
+
+    /// <summary>Pushes one of the built test images (an OCI layout tag) to this mesh's registry with skopeo.</summary>
+    public async Task<string> PushAsync(string layoutTag, string repositoryAndTag)
+    {
+        await Skopeo.PushAsync(layoutTag, Registry.Host, repositoryAndTag);
+        return await Skopeo.DigestAsync(Registry.Host, repositoryAndTag);
+    }
+
+    /// <summary>The manifest digest the registry holds for a tag, or null when there is none.</summary>
+    public async Task<string?> RegistryDigestAsync(string repository, string tag)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, new Uri($"http://{Registry.Host}/v2/{repository}/manifests/{tag}"));
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.index.v1+json");
+        request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.list.v2+json");
+        using var response = await Http.SendAsync(request);
+        return response.IsSuccessStatusCode && response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : null;
+    }
+
+    public string Logs(params string[] services) =>
+        string.Join("\n", services.Select(s => $"--- {s} ({_services[s].LogPath}) ---\n{_services[s].Tail()}"));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var service in _services.Values) await service.DisposeAsync();
+        if (_registry is not null) await _registry.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Database.DisposeAsync();
+        Http.Dispose();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace SupplyChainMesh.Mesh.Tests.EndToEnd;
+
+/// <summary>
+/// A one-layer image nobody has seen before (a file with unique content), built offline with umoci into an OCI layout:
+/// for tests that need a layer that is not yet analysed, or many distinct images.
+/// </summary>
+internal static class TinyImage
+{
+    /// <summary>Creates the image as <c>oci:LAYOUT:TAG</c> and returns the layout folder.</summary>
+    public static async Task<string> CreateAsync(string layout, string tag, string content)
+    {
+        if (!Directory.Exists(layout))
+        {
+            await RunAsync("umoci", "init", "--layout", layout);
+        }
+        await RunAsync("umoci", "new", "--image", $"{layout}:{tag}");
+        var file = Path.Combine(Path.GetTempPath(), $"scm-tiny-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, content);
+        try
+        {
+            await RunAsync("umoci", "insert", "--rootless", "--image", $"{layout}:{tag}", file, "/etc/scm-tiny.txt");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+        return layout;
+    }
+
+    /// <summary>Adds one more layer (a file with the given content) on top of <c>oci:LAYOUT:TAG</c>.</summary>
+    public static async Task AddLayerAsync(string layout, string tag, string content)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"scm-tiny-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, content);
+        try
+        {
+            await RunAsync("umoci", "insert", "--rootless", "--image", $"{layout}:{tag}", file, $"/etc/scm-tiny-{Guid.NewGuid():N}.txt");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The layer digests of <c>oci:LAYOUT:TAG</c>, bottom first.</summary>
+    public static async Task<IReadOnlyList<string>> LayerDigestsAsync(string layout, string tag)
+    {
+        using var index = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json")));
+        var manifestDigest = index.RootElement.GetProperty("manifests").EnumerateArray()
+            .First(m => m.TryGetProperty("annotations", out var a) && a.TryGetProperty("org.opencontainers.image.ref.name", out var n) && n.GetString() == tag)
+            .GetProperty("digest").GetString()!;
+        var manifestPath = Path.Combine(layout, "blobs", "sha256", manifestDigest["sha256:".Length..]);
+        using var manifest = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
+        return [.. manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!)];
+    }
+
+    /// <summary>Copies <c>oci:LAYOUT:TAG</c> to a registry with skopeo.</summary>
+    public static Task PushAsync(string layout, string tag, string registry, string repositoryAndTag) =>
+        RunAsync("skopeo", "copy", "--quiet", "--dest-tls-verify=false", $"oci:{layout}:{tag}", $"docker://{registry}/{repositoryAndTag}");
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {await stderr}");
+    }
+}
