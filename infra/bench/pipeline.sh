@@ -76,9 +76,13 @@ burst() {
   log "building $n distinct one-layer images with umoci"
   umoci init --layout "$layout"
   for ((i = 0; i < n; i++)); do
+    # unpack/add/repack: umoci 0.4.7's `insert` writes a tar without its end-of-archive blocks.
     umoci new --image "$layout:b$i"
-    printf 'burst %s %s\n' "$RUN_ID" "$i" >"$WORK/file"
-    umoci insert --rootless --image "$layout:b$i" "$WORK/file" /etc/burst.txt
+    rm -rf "$WORK/bundle"
+    umoci unpack --rootless --image "$layout:b$i" "$WORK/bundle" >/dev/null
+    mkdir -p "$WORK/bundle/rootfs/etc"
+    printf 'burst %s %s\n' "$RUN_ID" "$i" >"$WORK/bundle/rootfs/etc/burst.txt"
+    umoci repack --image "$layout:b$i" "$WORK/bundle" >/dev/null
   done
   log "pushing $n images with $pushers parallel skopeo"
   t0=$(now_ms)

@@ -11,36 +11,29 @@ internal static class TinyImage
     /// <summary>Creates the image as <c>oci:LAYOUT:TAG</c> and returns the layout folder.</summary>
     public static async Task<string> CreateAsync(string layout, string tag, string content)
     {
-        if (!Directory.Exists(layout))
-        {
-            await RunAsync("umoci", "init", "--layout", layout);
-        }
+        if (!Directory.Exists(layout)) await RunAsync("umoci", "init", "--layout", layout);
         await RunAsync("umoci", "new", "--image", $"{layout}:{tag}");
-        var file = Path.Combine(Path.GetTempPath(), $"scm-tiny-{Guid.NewGuid():N}.txt");
-        await File.WriteAllTextAsync(file, content);
-        try
-        {
-            await RunAsync("umoci", "insert", "--rootless", "--image", $"{layout}:{tag}", file, "/etc/scm-tiny.txt");
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        await AddLayerAsync(layout, tag, content);
         return layout;
     }
 
-    /// <summary>Adds one more layer (a file with the given content) on top of <c>oci:LAYOUT:TAG</c>.</summary>
+    /// <summary>Adds one more layer (a new file with the given content) on top of <c>oci:LAYOUT:TAG</c>.</summary>
+    /// <remarks>Unpack, add, repack: umoci 0.4.7's <c>insert</c> writes a tar without its end-of-archive blocks, which
+    /// GNU tar and our scanner rightly call truncated.</remarks>
     public static async Task AddLayerAsync(string layout, string tag, string content)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"scm-tiny-{Guid.NewGuid():N}.txt");
-        await File.WriteAllTextAsync(file, content);
+        var bundle = Path.Combine(Path.GetTempPath(), $"scm-tiny-{Guid.NewGuid():N}");
         try
         {
-            await RunAsync("umoci", "insert", "--rootless", "--image", $"{layout}:{tag}", file, $"/etc/scm-tiny-{Guid.NewGuid():N}.txt");
+            await RunAsync("umoci", "unpack", "--rootless", "--image", $"{layout}:{tag}", bundle);
+            var etc = Path.Combine(bundle, "rootfs", "etc");
+            Directory.CreateDirectory(etc);
+            await File.WriteAllTextAsync(Path.Combine(etc, $"scm-tiny-{Guid.NewGuid():N}.txt"), content);
+            await RunAsync("umoci", "repack", "--image", $"{layout}:{tag}", bundle);
         }
         finally
         {
-            File.Delete(file);
+            if (Directory.Exists(bundle)) Directory.Delete(bundle, recursive: true);
         }
     }
 
