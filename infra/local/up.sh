@@ -8,7 +8,9 @@
 #
 # Services already running from an earlier up.sh are kept. Waits for every /health/ready (SCM_READY_TIMEOUT
 # seconds, default 180) and fails with the tail of the service's log when one does not get there.
-# Env: SCM_CONFIGURATION (Release), SCM_SKIP_BUILD=1 to reuse the last build.
+# Then runs the main job (infra/local/demo.sh): the sample promotion policy, the feeds imported, a clean image pushed
+# to dev/app and promoted to qa/app, a vulnerable one pushed to dev/shop and blocked with its CVEs.
+# Env: SCM_CONFIGURATION (Release), SCM_SKIP_BUILD=1 to reuse the last build, SCM_DEMO=0 to skip the main job.
 # =============================================================================
 set -Eeuo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -74,8 +76,19 @@ wait_ready() {
   log "$name: ready (waited $(elapsed "$t0"))"
 }
 
+# FeedSync imports the shared corpus as an air-gapped mirror; services find each other on their loopback ports.
+export FeedSync__MirrorRoot=${FeedSync__MirrorRoot:-$SCM_SHARED_DIR/feeds}
+for s in "${SERVICES[@]}"; do
+  name=${s%%:*}
+  export "Services__$name=http://127.0.0.1:${s##*:}"
+done
+
 for s in "${SERVICES[@]}"; do start_service "${s%%:*}" "${s##*:}"; done
 for s in "${SERVICES[@]}"; do wait_ready "${s%%:*}" "${s##*:}"; done
+
+if [[ ${SCM_DEMO:-1} != 0 ]]; then
+  "$HERE/demo.sh" || die "the main job did not complete (logs in $LOGS); the mesh stays up"
+fi
 
 cat >&2 <<EOF
 

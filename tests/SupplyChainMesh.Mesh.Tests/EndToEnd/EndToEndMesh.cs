@@ -88,7 +88,7 @@ public sealed class EndToEndMesh : IAsyncLifetime
         await Eventually.HoldsAsync(async () =>
         {
             var feeds = await GetJsonAsync<JsonArray>("FeedSync", "api/feeds");
-            return feeds is { Count: > 0 } && feeds.All(f => f?["lastSuccess"] is not null && f["lastSuccess"]!.GetValueKind() != JsonValueKind.Null);
+            return feeds is { Count: > 0 } && feeds.All(f => f?["lastSuccessAt"] is not null && f["lastSuccessAt"]!.GetValueKind() != JsonValueKind.Null);
         }, TimeSpan.FromMinutes(4), "every feed source imported once", () => _services["FeedSync"].Tail());
     }
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# =============================================================================
+# demo.sh — the mesh's main job, on the stack up.sh started: the sample promotion policy ("dev/*", tag latest, no
+# critical vulnerability -> copy to qa/<name> under the same tag) is put in place, the feeds are imported, then a
+# developer pushes two real images with skopeo: a clean Debian 12 base (dev/app:latest) that the mesh promotes to
+# qa/app:latest with the same digest, and an application image with a critical npm vulnerability (dev/shop:latest)
+# that stays where it is, with the CVEs that block it.
+#
+#   infra/local/demo.sh        (up.sh runs it; it can be run again; SCM_DEMO_TIMEOUT seconds per wait, default 600)
+# =============================================================================
+set -Eeuo pipefail
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck disable=SC1090
+source <("$SCM_REPO/infra/local/services.sh" env)
+# shellcheck disable=SC1090
+source <("$SCM_REPO/infra/local/test-images.sh")
+
+GW=${SCM_SERVER:-http://127.0.0.1:8080}
+TIMEOUT=${SCM_DEMO_TIMEOUT:-600}
+REG=$SCM_REGISTRY
+api() { curl -fsS --max-time 30 "${SCM_API_AUTH[@]}" "$@"; }
+SCM_API_AUTH=()
+[[ -n ${SCM_TOKEN:-} ]] && SCM_API_AUTH=(-H "Authorization: Bearer $SCM_TOKEN")
+
+digest_of() {
+  curl -fsI -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$REG/v2/$1/manifests/$2" 2>/dev/null | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}'
+}
+
+t0=$(now_ms)
+if api "$GW/api/policies" | jq -e 'any(.[]; .name == "dev to qa")' >/dev/null; then
+  log "sample policy 'dev to qa' already in place"
+else
+  api -H 'Content-Type: application/json' --data-binary "@$SCM_REPO/infra/local/sample-policy.json" "$GW/api/policies" >/dev/null
+  log "sample policy 'dev to qa' created ($SCM_REPO/infra/local/sample-policy.json)"
+fi
+
+log "waiting for the first import of every feed (FeedSync reads $SCM_SHARED_DIR/feeds)"
+feeds_imported() { api "$GW/api/feeds" | jq -e 'length > 0 and all(.[]; .lastSuccessAt != null)'; }
+wait_for "$TIMEOUT" feeds feeds_imported || die "the feeds were not imported within ${TIMEOUT}s (see .local/logs/FeedSync.log)"
+log "feeds imported: $(api "$GW/api/feeds" | jq -r 'map("\(.name) \(.records)") | join(", ")')"
+
+log "pushing the clean image: skopeo copy oci:$SCM_TEST_IMAGES/oci:bookworm-minbase docker://$REG/dev/app:latest"
+skopeo copy --quiet --dest-tls-verify=false "oci:$SCM_TEST_IMAGES/oci:bookworm-minbase" "docker://$REG/dev/app:latest"
+log "pushing the vulnerable image: skopeo copy oci:$SCM_TEST_IMAGES/oci:app-mixed docker://$REG/dev/shop:latest"
+skopeo copy --quiet --dest-tls-verify=false "oci:$SCM_TEST_IMAGES/oci:app-mixed" "docker://$REG/dev/shop:latest"
+app=$(digest_of dev/app latest)
+shop=$(digest_of dev/shop latest)
+
+promoted() { [[ $(digest_of qa/app latest) == "$app" ]]; }
+wait_for "$TIMEOUT" promotion promoted \
+  || die "dev/app:latest was not promoted within ${TIMEOUT}s: curl -s '$GW/api/images/status?repository=dev/app&digest=$app'"
+log "dev/app:latest ($app) was scanned, matched and promoted: $REG/qa/app:latest has the same digest"
+
+has_verdict() { api "$GW/api/verdicts?repository=dev/shop&digest=$shop" | jq -e 'length > 0'; }
+wait_for "$TIMEOUT" verdict has_verdict || die "dev/shop:latest got no verdict within ${TIMEOUT}s"
+log "dev/shop:latest ($shop) was not promoted; the verdict:"
+api "$GW/api/verdicts?repository=dev/shop&digest=$shop" | jq -r '.[] | "  policy \(.policyName // .policyId): \(.outcome // .status // "")  \([.failedCriteria[]? | "\(.criterion): \(.reason)"] | join("; "))"' >&2
+log "the main job took $(elapsed "$t0")"
