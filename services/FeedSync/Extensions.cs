@@ -1,4 +1,8 @@
+using Npgsql;
+using SupplyChainMesh.FeedSync.Feeds;
 using SupplyChainMesh.FeedSync.Infrastructure;
+using SupplyChainMesh.FeedSync.Matching;
+using SupplyChainMesh.Persistence.Feeds;
 using SupplyChainMesh.Persistence.Startup;
 using SupplyChainMesh.ServiceDefaults;
 
@@ -9,7 +13,27 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<FeedDbContext>(FeedDbContext.Schema);
-        builder.AddMessaging(_ => { });
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")!;
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(sp => new FeedStore(sp.GetRequiredService<NpgsqlDataSource>(), FeedDbContext.Schema));
+        builder.Services.AddSingleton<FeedFileImporter>();
+        builder.Services.AddSingleton<ImageReportStore>();
+
+        builder.Services.Configure<FeedSyncOptions>(builder.Configuration.GetSection("FeedSync"));
+        builder.Services.AddSingleton<FeedSourceCatalog>();
+        // Feed files are large and resumed by the downloader itself: no total timeout, no second retry layer.
+#pragma warning disable EXTEXP0001 // evaluation API; the alternative is a 30 s total timeout on 60 MB feed downloads
+        builder.Services.AddHttpClient<HttpFeedDownloader>(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddHttpClient<LayerAnalysisClient>(c =>
+            c.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));
+        builder.Services.AddSingleton<MatcherHolder>();
+        builder.Services.AddSingleton<ImageRematcher>();
+        builder.Services.AddSingleton<FeedSyncRunner>();
+        builder.Services.AddSingleton<FeedScheduler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FeedScheduler>());
+
+        builder.AddMessaging(x => x.AddConsumer<ImageScannedConsumer>());
         return builder;
     }
 }

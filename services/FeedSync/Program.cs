@@ -10,4 +10,5 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 app.MapFeedSyncApi();
+app.MapVulnerabilitiesApi();
 app.Run();

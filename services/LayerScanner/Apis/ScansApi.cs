@@ -30,6 +30,15 @@ public static class ScansApi
                 : TypedResults.Ok(new LayerView(found.Digest, found.AnalyzerVersion, found.Succeeded, found.FailureReason, found.PackageCount,
                     found.CompressedBytes, found.UncompressedBytes, found.AnalyzedAt, found.Seconds));
         });
+        // The stored LayerAnalysis JSON, as FeedSync assembles an image's inventory from it. Without analyzerVersion: the
+        // newest successful analysis of the layer.
+        api.MapGet("/layers/{digest}/analysis", async Task<IResult> (ScannerDbContext db, string digest, string? analyzerVersion, CancellationToken ct) =>
+        {
+            var found = await db.LayerFindings.AsNoTracking()
+                .Where(f => f.Digest == digest && f.Succeeded && f.Json != null && (analyzerVersion == null || f.AnalyzerVersion == analyzerVersion))
+                .OrderByDescending(f => f.AnalyzedAt).Select(f => f.Json).FirstOrDefaultAsync(ct);
+            return found is null ? TypedResults.NotFound() : TypedResults.Text(found, "application/json");
+        });
         return app;
     }
 }

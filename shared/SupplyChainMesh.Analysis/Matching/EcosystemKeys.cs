@@ -89,6 +89,14 @@ public static class EcosystemKeys
         return string.Concat(ecosystem, "\u0000", normalised);
     }
 
+    /// <summary>The key as stored (PostgreSQL text holds no NUL): <see cref="Key"/> with <c>|</c> between ecosystem and name,
+    /// e.g. <c>debian:12|glibc</c>, <c>npm|lodash</c>.</summary>
+    public static string StorageKey(string osvEcosystem, string name) => Key(osvEcosystem, name).Replace('\u0000', '|');
+
+    /// <summary>The stored key of an installed package's advisories, or null when no ecosystem applies.</summary>
+    public static string? StorageKeyOf(Package package) =>
+        OsvEcosystemOf(package) is { } ecosystem ? StorageKey(ecosystem, FeedNameOf(package)) : null;
+
     /// <summary>PEP 503: lower-case, runs of <c>-</c>, <c>_</c>, <c>.</c> become one <c>-</c>.</summary>
     public static string Pep503(string name)
     {

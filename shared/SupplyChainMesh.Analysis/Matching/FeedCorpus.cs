@@ -1,9 +1,6 @@
 using SupplyChainMesh.Analysis.Advisories;
-using SupplyChainMesh.Analysis.Alpine;
-using SupplyChainMesh.Analysis.Debian;
 using SupplyChainMesh.Analysis.Epss;
 using SupplyChainMesh.Analysis.Kev;
-using SupplyChainMesh.Analysis.Nvd;
 using SupplyChainMesh.Analysis.Osv;
 using SupplyChainMesh.Analysis.Versions;
 
@@ -25,14 +22,11 @@ public sealed record FeedLoadReport(IReadOnlyDictionary<string, int> RecordsByFi
 /// </summary>
 public static class FeedCorpus
 {
-    private static readonly string[] SkippedFolders = ["nodejs-security-wg", "rustsec"];
-
     public static async Task<(VulnerabilityIndex Index, FeedLoadReport Report)> LoadAsync(string folder, Func<string, IVersionScheme?> schemeForEcosystem, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The feed folder '{folder}' does not exist.");
         var problems = new FeedProblemList();
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith("_schema.json", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(f).Equals("manifest.json", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -45,30 +39,23 @@ public static class FeedCorpus
         foreach (var file in files)
         {
             var relative = Path.GetRelativePath(folder, file).Replace('\\', '/');
-            var top = relative.Contains('/', StringComparison.Ordinal) ? relative[..relative.IndexOf('/', StringComparison.Ordinal)] : "";
-            if (SkippedFolders.Contains(top, StringComparer.OrdinalIgnoreCase)) continue;
-            if (top.Equals("kev", StringComparison.OrdinalIgnoreCase) && file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            var format = FeedFormats.Of(relative);
+            if (format == FeedFormat.Kev)
             {
                 await using var stream = File.OpenRead(file);
                 kev = await KevCatalog.ParseAsync(stream, problems, cancellationToken).ConfigureAwait(false);
                 counts[relative] = kev.Count;
                 continue;
             }
-            if (top.Equals("epss", StringComparison.OrdinalIgnoreCase) && file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            if (format == FeedFormat.Epss)
             {
                 await using var stream = File.OpenRead(file);
                 epss = EpssScores.Parse(stream, problems);
                 counts[relative] = epss.Count;
                 continue;
             }
-            if (!(file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))) continue;
-            IFeedParser? parser = top.ToLowerInvariant() switch
-            {
-                "alpine-secdb" => new AlpineSecDbParser(),
-                "nvd" => new NvdCveParser(),
-                "debian-security-tracker" => new DebianSecurityTrackerParser(),
-                _ => null,
-            };
+            if (format == FeedFormat.None) continue;
+            IFeedParser? parser = format == FeedFormat.Osv ? null : FeedFormats.ParserFor(format);
             var slot = new List<Advisory>();
             lock (parsed) parsed.Add((relative, slot));
             tasks.Add(Task.Run(async () =>

@@ -1,0 +1,37 @@
+namespace SupplyChainMesh.FeedSync.Feeds;
+
+/// <summary><c>FeedSync</c> configuration: where the feeds come from and how often.</summary>
+public sealed class FeedSyncOptions
+{
+    /// <summary>A folder shaped like <c>../shared/feeds/</c> (an air-gapped mirror). Every top-level folder of it with a
+    /// readable format is a source, unless <see cref="Sources"/> names the sources explicitly.</summary>
+    public string? MirrorRoot { get; set; }
+
+    /// <summary>Sources by name. A source is a folder (or file) of <see cref="MirrorRoot"/>, or an HTTP URL.</summary>
+    public Dictionary<string, FeedSourceOptions> Sources { get; set; } = [];
+
+    /// <summary>How often a source is synchronised unless it says otherwise.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>A source whose last success is older than this is reported stale.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How often the scheduler looks for due sources.</summary>
+    public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class FeedSourceOptions
+{
+    /// <summary>Folder or file relative to <see cref="FeedSyncOptions.MirrorRoot"/> (default: the source's name), or an absolute path.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>An HTTP(S) URL of one feed file (JSON lines, JSON, zip, KEV JSON, EPSS CSV).</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>The format of <see cref="Url"/>: <c>osv</c>, <c>alpine-secdb</c>, <c>nvd</c>, <c>kev</c>, <c>epss</c>.</summary>
+    public string? Format { get; set; }
+
+    public TimeSpan? Interval { get; set; }
+
+    public TimeSpan? StaleAfter { get; set; }
+}

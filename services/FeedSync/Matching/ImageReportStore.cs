@@ -1,0 +1,354 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using SupplyChainMesh.Analysis.Layers;
+using SupplyChainMesh.Analysis.Matching;
+using SupplyChainMesh.Analysis.Packages;
+using SupplyChainMesh.Contracts;
+using SupplyChainMesh.FeedSync.Infrastructure;
+
+namespace SupplyChainMesh.FeedSync.Matching;
+
+public sealed record StoredImage(Guid ImageId, string Registry, string Repository, string Digest, IReadOnlyList<string> Tags, string AnalyzerVersion,
+    bool Succeeded, string? FailureReason, string? Distribution, Guid? LatestReportId, DateTimeOffset UpdatedAt)
+{
+    public ImageIdentity Identity(string? tag) => new(Registry, Repository, tag, Digest);
+
+    public string? FirstTag => Tags.Count > 0 ? Tags[0] : null;
+}
+
+public sealed record ReportHeader(Guid ReportId, Guid ImageId, string Trigger, DateTimeOffset CreatedAt, SeverityCounts Counts, int KevCount, int FixableCount,
+    IReadOnlyList<string> VulnerabilityIds, IReadOnlyList<string> NewIds);
+
+/// <summary>One package of a stored inventory, with its position (the key of its findings).</summary>
+public sealed record StoredPackage(Guid ImageId, int Ordinal, Package Package, int LayerIndex, string LayerDigest);
+
+/// <summary>A finding of the package at <see cref="Ordinal"/>.</summary>
+public sealed record OrdinalFinding(int Ordinal, StoredFinding Finding);
+
+/// <summary>
+/// The matched images in schema <c>feeds</c> (plain Npgsql with binary COPY: an inventory is hundreds of rows and a
+/// re-match touches thousands of images). Scan results are keyed by the image (registry, repository, digest) and a
+/// deterministic report id, so a redelivered <c>ImageScanned</c> changes nothing.
+/// </summary>
+public sealed class ImageReportStore(NpgsqlDataSource dataSource)
+{
+    private const string S = FeedDbContext.Schema;
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private const string ImageColumns = "image_id, registry, repository, digest, tags, analyzer_version, succeeded, failure_reason, distribution, latest_report_id, updated_at";
+    private const string ReportColumns = "report_id, image_id, trigger, created_at, critical, high, medium, low, negligible, unknown, kev, fixable, vulnerability_ids, new_ids";
+
+    public async Task<StoredImage?> FindImageAsync(Guid imageId, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {ImageColumns} FROM {S}.images WHERE image_id = $1");
+        cmd.Parameters.AddWithValue(imageId);
+        var found = await ReadImagesAsync(cmd, cancellationToken);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    public async Task<IReadOnlyList<StoredImage>> FindImagesAsync(string? repository, string? digest, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT {ImageColumns} FROM {S}.images WHERE ($1::text IS NULL OR repository = $1) AND ($2::text IS NULL OR digest = $2) ORDER BY updated_at DESC LIMIT 500");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)repository ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)digest ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return await ReadImagesAsync(cmd, cancellationToken);
+    }
+
+    /// <summary>Remembers a tag the image is known under (every tag gets its own ImageAssessed after a feed change).</summary>
+    public async Task AddTagAsync(Guid imageId, string tag, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand($"UPDATE {S}.images SET tags = array_append(tags, $2) WHERE image_id = $1 AND NOT ($2 = ANY(tags))");
+        cmd.Parameters.AddWithValue(imageId);
+        cmd.Parameters.AddWithValue(tag);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records a failed scan; an image that was matched before keeps its inventory and report.</summary>
+    public async Task RecordFailureAsync(ImageScanned scan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        await using var cmd = dataSource.CreateCommand($"""
+            INSERT INTO {S}.images AS i ({ImageColumns}) VALUES ($1, $2, $3, $4, $5, $6, false, $7, NULL, NULL, $8)
+            ON CONFLICT (image_id) DO UPDATE SET failure_reason = excluded.failure_reason, updated_at = excluded.updated_at,
+                tags = ARRAY(SELECT DISTINCT unnest(i.tags || excluded.tags))
+            WHERE NOT i.succeeded
+            """);
+        AddImageParameters(cmd, scan);
+        cmd.Parameters.AddWithValue(scan.FailureReason ?? "the scan failed");
+        cmd.Parameters.AddWithValue(DateTimeOffset.UtcNow);
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Stores a scanned image's inventory, findings and report in one transaction. The report id is deterministic:
+    /// a second delivery finds it and returns the stored report unchanged.</summary>
+    public async Task<ReportHeader> SaveScanAsync(ImageScanned scan, ImageInventory inventory, IReadOnlyList<OrdinalFinding> findings, Guid reportId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(findings);
+        var imageId = scan.Image.ScanId;
+        var now = DateTimeOffset.UtcNow;
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken);
+        if (await ReportAsync(conn, tx, reportId, cancellationToken) is { } existing) return existing;
+
+        await using (var cmd = new NpgsqlCommand($"""
+            INSERT INTO {S}.images AS i ({ImageColumns}) VALUES ($1, $2, $3, $4, $5, $6, true, NULL, $7, NULL, $8)
+            ON CONFLICT (image_id) DO UPDATE SET analyzer_version = excluded.analyzer_version, succeeded = true, failure_reason = NULL,
+                distribution = excluded.distribution, updated_at = excluded.updated_at, tags = ARRAY(SELECT DISTINCT unnest(i.tags || excluded.tags))
+            """, conn, tx))
+        {
+            AddImageParameters(cmd, scan);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)inventory.Distribution?.PurlQualifier ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            cmd.Parameters.AddWithValue(now);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await DeleteImageRowsAsync(conn, tx, imageId, cancellationToken);
+        await using (var writer = await conn.BeginBinaryImportAsync($"COPY {S}.image_packages (image_id, ordinal, package_key, layer_index, layer_digest, package) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            for (var i = 0; i < inventory.Packages.Count; i++)
+            {
+                var p = inventory.Packages[i];
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(imageId, NpgsqlDbType.Uuid, cancellationToken);
+                await writer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+                if (EcosystemKeys.StorageKeyOf(p.Package) is { } key) await writer.WriteAsync(key, NpgsqlDbType.Text, cancellationToken);
+                else await writer.WriteNullAsync(cancellationToken);
+                await writer.WriteAsync(p.LayerIndex, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(p.LayerDigest, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(JsonSerializer.Serialize(p.Package, AnalysisJsonContext.Default.Package), NpgsqlDbType.Jsonb, cancellationToken);
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
+        await CopyFindingsAsync(conn, $"{S}.image_findings", findings.Select(f => (imageId, f)), cancellationToken);
+        var report = Summarise(reportId, imageId, "scan", now, findings.Select(f => f.Finding), previousIds: null);
+        await InsertReportsAsync(conn, tx, [report], cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return report;
+    }
+
+    public async Task<ReportHeader?> ReportAsync(Guid reportId, CancellationToken cancellationToken)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReportAsync(conn, null, reportId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OrdinalFinding>> FindingsAsync(Guid imageId, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT ordinal, finding::text FROM {S}.image_findings WHERE image_id = $1 ORDER BY ordinal, vulnerability_id");
+        cmd.Parameters.AddWithValue(imageId);
+        var result = new List<OrdinalFinding>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            result.Add(new OrdinalFinding(reader.GetInt32(0), JsonSerializer.Deserialize<StoredFinding>(reader.GetString(1), Json)!));
+        return result;
+    }
+
+    public async Task<IReadOnlyList<StoredPackage>> PackagesAsync(Guid imageId, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT image_id, ordinal, package::text, layer_index, layer_digest FROM {S}.image_packages WHERE image_id = $1 ORDER BY ordinal");
+        cmd.Parameters.AddWithValue(imageId);
+        return await ReadPackagesAsync(cmd, cancellationToken);
+    }
+
+    /// <summary>The stored packages whose key is one of <paramref name="keys"/> (null: every package), of images that were matched.</summary>
+    public async Task<IReadOnlyList<StoredPackage>> PackagesWithKeysAsync(IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT p.image_id, p.ordinal, p.package::text, p.layer_index, p.layer_digest FROM {S}.image_packages p
+            JOIN {S}.images i ON i.image_id = p.image_id AND i.succeeded
+            WHERE p.package_key IS NOT NULL AND ($1::text[] IS NULL OR p.package_key = ANY($1))
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)keys?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        return await ReadPackagesAsync(cmd, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the findings of the re-matched packages and writes a new report for every image whose findings changed
+    /// (one per image, whatever the number of records that changed). Returns each such image with its new report.
+    /// </summary>
+    public async Task<IReadOnlyList<(StoredImage Image, ReportHeader Report)>> ApplyRematchAsync(
+        IReadOnlyCollection<(Guid ImageId, int Ordinal)> rematched, IReadOnlyList<(Guid ImageId, OrdinalFinding Finding)> findings, string trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rematched);
+        ArgumentNullException.ThrowIfNull(findings);
+        if (rematched.Count == 0) return [];
+        var now = DateTimeOffset.UtcNow;
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken);
+        await using (var cmd = new NpgsqlCommand("""
+            CREATE TEMP TABLE touched (image_id uuid, ordinal integer) ON COMMIT DROP;
+            CREATE TEMP TABLE refound (image_id uuid, ordinal integer, vulnerability_id text, severity integer, kev boolean, fixable boolean, finding jsonb) ON COMMIT DROP
+            """, conn, tx))
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY touched (image_id, ordinal) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var (imageId, ordinal) in rematched)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(imageId, NpgsqlDbType.Uuid, cancellationToken);
+                await writer.WriteAsync(ordinal, NpgsqlDbType.Integer, cancellationToken);
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
+        await CopyFindingsAsync(conn, "refound", findings, cancellationToken);
+        await using (var cmd = new NpgsqlCommand($"""
+            DELETE FROM {S}.image_findings f USING touched t WHERE f.image_id = t.image_id AND f.ordinal = t.ordinal;
+            INSERT INTO {S}.image_findings SELECT * FROM refound ON CONFLICT DO NOTHING
+            """, conn, tx))
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+
+        var images = new List<(StoredImage Image, ReportHeader? Previous, ReportHeader Current)>();
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT {string.Join(", ", ImageColumns.Split(", ").Select(c => "i." + c))}, r.vulnerability_ids,
+                   a.critical, a.high, a.medium, a.low, a.negligible, a.unknown, a.kev, a.fixable, a.ids,
+                   r.critical, r.high, r.medium, r.low, r.negligible, r.unknown, r.kev, r.fixable
+            FROM {S}.images i
+            LEFT JOIN {S}.reports r ON r.report_id = i.latest_report_id
+            CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE severity = 5)::int AS critical, count(*) FILTER (WHERE severity = 4)::int AS high,
+                    count(*) FILTER (WHERE severity = 3)::int AS medium, count(*) FILTER (WHERE severity = 2)::int AS low,
+                    count(*) FILTER (WHERE severity = 1)::int AS negligible, count(*) FILTER (WHERE severity = 0)::int AS unknown,
+                    count(*) FILTER (WHERE kev)::int AS kev, count(*) FILTER (WHERE fixable)::int AS fixable,
+                    COALESCE(array_agg(DISTINCT vulnerability_id) FILTER (WHERE vulnerability_id IS NOT NULL), ARRAY[]::text[]) AS ids
+                FROM {S}.image_findings WHERE image_id = i.image_id) a
+            WHERE i.image_id IN (SELECT DISTINCT image_id FROM touched)
+            """, conn, tx))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var image = ReadImage(reader);
+                var previousIds = reader.IsDBNull(11) ? null : reader.GetFieldValue<string[]>(11);
+                var counts = new SeverityCounts(reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17));
+                var ids = reader.GetFieldValue<string[]>(20);
+                Array.Sort(ids, StringComparer.Ordinal);
+                var previousCounts = reader.IsDBNull(21) ? null
+                    : new SeverityCounts(reader.GetInt32(21), reader.GetInt32(22), reader.GetInt32(23), reader.GetInt32(24), reader.GetInt32(25), reader.GetInt32(26));
+                var unchanged = previousIds is not null && counts == previousCounts && reader.GetInt32(18) == reader.GetInt32(27)
+                    && reader.GetInt32(19) == reader.GetInt32(28) && ids.SequenceEqual(previousIds.Order(StringComparer.Ordinal));
+                if (unchanged) continue;
+                var newIds = previousIds is null ? ids : ids.Except(previousIds, StringComparer.Ordinal).ToArray();
+                images.Add((image, null, new ReportHeader(Guid.NewGuid(), image.ImageId, trigger, now, counts, reader.GetInt32(18), reader.GetInt32(19), ids, newIds)));
+            }
+        }
+        await InsertReportsAsync(conn, tx, images.Select(i => i.Current).ToList(), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return images.Select(i => (i.Image with { LatestReportId = i.Current.ReportId }, i.Current)).ToList();
+    }
+
+    /// <summary>Counts, ids and new ids of a set of findings.</summary>
+    public static ReportHeader Summarise(Guid reportId, Guid imageId, string trigger, DateTimeOffset at, IEnumerable<StoredFinding> findings, IReadOnlyCollection<string>? previousIds)
+    {
+        var list = findings.ToList();
+        int Count(Analysis.Advisories.Severity s) => list.Count(f => f.Severity == s);
+        var counts = new SeverityCounts(Count(Analysis.Advisories.Severity.Critical), Count(Analysis.Advisories.Severity.High), Count(Analysis.Advisories.Severity.Medium),
+            Count(Analysis.Advisories.Severity.Low), Count(Analysis.Advisories.Severity.Negligible), Count(Analysis.Advisories.Severity.Unknown));
+        var ids = list.Select(f => f.VulnerabilityId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var newIds = previousIds is null ? ids : ids.Except(previousIds, StringComparer.Ordinal).ToArray();
+        return new ReportHeader(reportId, imageId, trigger, at, counts, list.Count(f => f.Kev), list.Count(f => f.FixAvailable), ids, newIds);
+    }
+
+    private static void AddImageParameters(NpgsqlCommand cmd, ImageScanned scan)
+    {
+        cmd.Parameters.AddWithValue(scan.Image.ScanId);
+        cmd.Parameters.AddWithValue(scan.Image.Registry);
+        cmd.Parameters.AddWithValue(scan.Image.Repository);
+        cmd.Parameters.AddWithValue(scan.Image.Digest);
+        cmd.Parameters.AddWithValue(scan.Image.Tag is { } tag ? new[] { tag } : Array.Empty<string>());
+        cmd.Parameters.AddWithValue(scan.AnalyzerVersion);
+    }
+
+    private static async Task DeleteImageRowsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid imageId, CancellationToken cancellationToken)
+    {
+        foreach (var table in new[] { "image_packages", "image_findings" })
+        {
+            await using var cmd = new NpgsqlCommand($"DELETE FROM {S}.{table} WHERE image_id = $1", conn, tx);
+            cmd.Parameters.AddWithValue(imageId);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task CopyFindingsAsync(NpgsqlConnection conn, string table, IEnumerable<(Guid ImageId, OrdinalFinding Finding)> findings, CancellationToken cancellationToken)
+    {
+        await using var writer = await conn.BeginBinaryImportAsync($"COPY {table} (image_id, ordinal, vulnerability_id, severity, kev, fixable, finding) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var (imageId, (ordinal, f)) in findings)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(imageId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(ordinal, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(f.VulnerabilityId, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync((int)f.Severity, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(f.Kev, NpgsqlDbType.Boolean, cancellationToken);
+            await writer.WriteAsync(f.FixAvailable, NpgsqlDbType.Boolean, cancellationToken);
+            await writer.WriteAsync(JsonSerializer.Serialize(f, Json), NpgsqlDbType.Jsonb, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task InsertReportsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<ReportHeader> reports, CancellationToken cancellationToken)
+    {
+        if (reports.Count == 0) return;
+        await using (var writer = await conn.BeginBinaryImportAsync($"COPY {S}.reports ({ReportColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var r in reports)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(r.ReportId, NpgsqlDbType.Uuid, cancellationToken);
+                await writer.WriteAsync(r.ImageId, NpgsqlDbType.Uuid, cancellationToken);
+                await writer.WriteAsync(r.Trigger, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(r.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+                foreach (var n in new[] { r.Counts.Critical, r.Counts.High, r.Counts.Medium, r.Counts.Low, r.Counts.Negligible, r.Counts.Unknown, r.KevCount, r.FixableCount })
+                    await writer.WriteAsync(n, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(r.VulnerabilityIds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(r.NewIds.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
+        await using var cmd = new NpgsqlCommand($"UPDATE {S}.images i SET latest_report_id = u.report_id, updated_at = u.created_at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS u(image_id, report_id, created_at) WHERE i.image_id = u.image_id", conn, tx);
+        cmd.Parameters.AddWithValue(reports.Select(r => r.ImageId).ToArray());
+        cmd.Parameters.AddWithValue(reports.Select(r => r.ReportId).ToArray());
+        cmd.Parameters.AddWithValue(reports.Select(r => r.CreatedAt).ToArray());
+        await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<ReportHeader?> ReportAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid reportId, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT {ReportColumns} FROM {S}.reports WHERE report_id = $1", conn, tx);
+        cmd.Parameters.AddWithValue(reportId);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new ReportHeader(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+            new SeverityCounts(reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9)),
+            reader.GetInt32(10), reader.GetInt32(11), reader.GetFieldValue<string[]>(12), reader.GetFieldValue<string[]>(13));
+    }
+
+    private static async Task<IReadOnlyList<StoredImage>> ReadImagesAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
+        var result = new List<StoredImage>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result.Add(ReadImage(reader));
+        return result;
+    }
+
+    private static StoredImage ReadImage(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<string[]>(4), reader.GetString(5),
+        reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetGuid(9), reader.GetFieldValue<DateTimeOffset>(10));
+
+    private static async Task<IReadOnlyList<StoredPackage>> ReadPackagesAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
+    {
+        var result = new List<StoredPackage>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var package = JsonSerializer.Deserialize(reader.GetString(2), AnalysisJsonContext.Default.Package)!;
+            result.Add(new StoredPackage(reader.GetGuid(0), reader.GetInt32(1), package, reader.GetInt32(3), reader.GetString(4)));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using SupplyChainMesh.Analysis.Advisories;
+using SupplyChainMesh.Analysis.Epss;
+using SupplyChainMesh.Analysis.Kev;
+using SupplyChainMesh.Analysis.Matching;
+
+namespace SupplyChainMesh.Persistence.Feeds;
+
+/// <summary>
+/// Imports complete feed files (a mirror folder's files, or a download once it is complete and verified) into the
+/// <see cref="FeedStore"/>: one file is one batch, its sha256 the watermark, so an unchanged file is not even parsed
+/// unless <c>force</c> asks for the record-by-record comparison.
+/// </summary>
+public sealed class FeedFileImporter(FeedStore store)
+{
+    /// <summary>Imports every readable file of a mirror folder that belongs to <paramref name="source"/>; the feed of a
+    /// file is its path relative to <paramref name="mirrorRoot"/> without the extension (<c>ghsa/ghsa-npm.osv</c>).</summary>
+    public async Task<IReadOnlyList<FeedImportResult>> ImportFolderAsync(string source, string mirrorRoot, string folder, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(mirrorRoot, folder);
+        var files = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
+            : File.Exists(path) ? [path] : throw new FeedImportException($"The mirror of source '{source}' is missing: '{path}'.");
+        var results = new List<FeedImportResult>();
+        foreach (var file in files)
+        {
+            var relative = Path.GetRelativePath(mirrorRoot, file).Replace('\\', '/');
+            var format = FeedFormats.Of(relative);
+            if (format == FeedFormat.None) continue;
+            results.Add(await ImportFileAsync(source, FeedNameOf(relative), format, file, force, cancellationToken).ConfigureAwait(false));
+        }
+        return results;
+    }
+
+    /// <summary>The feed name of a mirror file: its relative path without the extension.</summary>
+    public static string FeedNameOf(string relativePath)
+    {
+        var dot = relativePath.LastIndexOf('.');
+        return dot > relativePath.LastIndexOf('/') ? relativePath[..dot] : relativePath;
+    }
+
+    /// <summary>Imports one complete file of a known format.</summary>
+    public async Task<FeedImportResult> ImportFileAsync(string source, string feed, FeedFormat format, string file, bool force = false, CancellationToken cancellationToken = default)
+    {
+        var watermark = await Sha256Async(file, cancellationToken).ConfigureAwait(false);
+        var batch = new FeedBatch(source, feed, watermark);
+        if (!force && await store.WatermarkAsync(feed, cancellationToken).ConfigureAwait(false) == watermark) return FeedImportResult.Skipped(batch);
+
+        var problems = new FeedProblemList();
+        if (format is FeedFormat.Kev or FeedFormat.Epss)
+        {
+            var content = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+            using var stream = new MemoryStream(content, writable: false);
+            int count;
+            DateTimeOffset? newest;
+            if (format == FeedFormat.Kev)
+            {
+                var kev = await KevCatalog.ParseAsync(stream, problems, cancellationToken).ConfigureAwait(false);
+                (count, newest) = (kev.Count, kev.DateReleased);
+            }
+            else
+            {
+                var epss = EpssScores.Parse(stream, problems);
+                count = epss.Count;
+                newest = epss.ScoreDate is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+            }
+            if (count == 0) throw new FeedImportException($"{feed}: no {format} entry could be read ({problems.Count} problems); nothing imported.");
+            return await store.ImportDocumentAsync(batch, format, content, count, problems.Problems, newest, cancellationToken).ConfigureAwait(false);
+        }
+
+        var parser = FeedFormats.ParserFor(format, Path.GetFileNameWithoutExtension(file))
+            ?? throw new FeedImportException($"{feed}: format {format} has no parser.");
+        var records = new List<Advisory>();
+        var input = File.OpenRead(file);
+        await using (input.ConfigureAwait(false))
+        {
+            var parsed = parser is Analysis.Osv.OsvParser osv && file.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+                ? osv.ParseZipAsync(input, problems, cancellationToken)
+                : parser.ParseAsync(input, problems, cancellationToken);
+            await foreach (var advisory in parsed.ConfigureAwait(false)) records.Add(advisory);
+        }
+        return await store.ImportAsync(batch, records, problems.Problems, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The lower-case hex sha256 of a file: the watermark of a complete feed file.</summary>
+    public static async Task<string> Sha256Async(string file, CancellationToken cancellationToken = default)
+    {
+        var stream = File.OpenRead(file);
+        await using (stream.ConfigureAwait(false))
+        {
+            return "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+    }
+}

@@ -1,0 +1,371 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using SupplyChainMesh.Analysis.Advisories;
+using SupplyChainMesh.Analysis.Epss;
+using SupplyChainMesh.Analysis.Kev;
+using SupplyChainMesh.Analysis.Matching;
+using SupplyChainMesh.Analysis.Versions;
+
+namespace SupplyChainMesh.Persistence.Feeds;
+
+/// <summary>
+/// Vulnerability records in PostgreSQL, keyed by (feed, id), with a content hash, the normalised record (JSON) and the
+/// package keys each affects (also in an index table). An import is one transaction per batch: the records go to a
+/// temporary table by binary COPY, then one <c>INSERT … ON CONFLICT DO UPDATE … WHERE hash differs</c> writes only what
+/// changed, with the batch's watermark and problems. A re-import of unchanged data writes nothing; a batch that fails
+/// part-way leaves nothing behind.
+/// </summary>
+public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feeds")
+{
+    private string T(string table) => $"\"{schema}\".{table}";
+
+    /// <summary>Creates the tables when missing (tests; services create them in their migration).</summary>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand(FeedStoreSchema.Create(schema));
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The watermark of the feed's last committed import, or null.</summary>
+    public async Task<string?> WatermarkAsync(string feed, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT watermark FROM {T("feed_watermarks")} WHERE feed = $1");
+        cmd.Parameters.AddWithValue(feed);
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    /// <summary>Imports one batch of advisories in one transaction. Records sharing an id within the batch are merged
+    /// (Alpine lists a CVE once per package).</summary>
+    public async Task<FeedImportResult> ImportAsync(FeedBatch batch, IEnumerable<Advisory> records, IReadOnlyList<FeedProblem> problems, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(problems);
+        var merged = MergeById(records);
+        if (merged.Count == 0 && problems.Count > 0)
+            throw new FeedImportException($"{batch.Feed}: no record could be read ({problems.Count} problems, first: {problems[0]}); nothing imported.");
+
+        var rows = new List<Row>(merged.Count);
+        DateTimeOffset? newest = null;
+        foreach (var advisory in merged)
+        {
+            var json = AdvisoryJson.Serialize(advisory);
+            var keys = advisory.Affected.Select(a => EcosystemKeys.StorageKey(a.Ecosystem, a.Name)).Distinct(StringComparer.Ordinal).ToArray();
+            rows.Add(new Row(advisory.Id, AdvisoryJson.Hash(json), advisory.Modified?.ToUniversalTime(), advisory.IsWithdrawn, keys, Encoding.UTF8.GetString(json)));
+            if (advisory.Modified is { } m && (newest is null || m > newest)) newest = m;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(conn, tx, "CREATE TEMP TABLE incoming (id text, hash bytea, modified timestamptz, withdrawn boolean, package_keys text[], record jsonb) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY incoming (id, hash, modified, withdrawn, package_keys, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Id, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                if (row.Modified is { } modified) await writer.WriteAsync(modified, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                else await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Withdrawn, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Keys, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Json, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+            }
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        var wasWithdrawn = new Dictionary<string, bool>(StringComparer.Ordinal);
+        // The keys a changing record affected before the change: a package it no longer names must be re-matched too.
+        await using (var cmd = new NpgsqlCommand($"SELECT a.id, a.package_keys, a.withdrawn FROM {T("advisories")} a JOIN incoming i ON a.feed = $1 AND a.id = i.id WHERE a.hash <> i.hash", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(batch.Feed);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                affected.UnionWith(reader.GetFieldValue<string[]>(1));
+                wasWithdrawn[reader.GetString(0)] = reader.GetBoolean(2);
+            }
+        }
+
+        int added = 0, changed = 0, withdrawn = 0;
+        var changedIds = new List<string>();
+        await using (var cmd = new NpgsqlCommand($"""
+            INSERT INTO {T("advisories")} AS a (feed, id, source, hash, modified, withdrawn, package_keys, record, imported_at)
+            SELECT $1, id, $2, hash, modified, withdrawn, package_keys, record, $3 FROM incoming
+            ON CONFLICT (feed, id) DO UPDATE SET source = excluded.source, hash = excluded.hash, modified = excluded.modified,
+                withdrawn = excluded.withdrawn, package_keys = excluded.package_keys, record = excluded.record, imported_at = excluded.imported_at
+            WHERE a.hash <> excluded.hash
+            RETURNING id, (xmax = 0) AS inserted, withdrawn, package_keys
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(batch.Feed);
+            cmd.Parameters.AddWithValue(batch.Source);
+            cmd.Parameters.AddWithValue(now);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = reader.GetString(0);
+                var inserted = reader.GetBoolean(1);
+                var isWithdrawn = reader.GetBoolean(2);
+                changedIds.Add(id);
+                affected.UnionWith(reader.GetFieldValue<string[]>(3));
+                if (inserted) added++;
+                else changed++;
+                if (isWithdrawn && !(wasWithdrawn.TryGetValue(id, out var before) && before) && !inserted) withdrawn++;
+            }
+        }
+
+        if (batch.Snapshot && rows.Count > 0)
+        {
+            // Gone from the whole feed: withdrawn upstream. The empty hash makes a reappearance a change.
+            await using var cmd = new NpgsqlCommand($"""
+                UPDATE {T("advisories")} a SET withdrawn = true, hash = '\x'::bytea, imported_at = $2
+                WHERE a.feed = $1 AND NOT a.withdrawn AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.id = a.id)
+                RETURNING a.id, a.package_keys
+                """, conn, tx);
+            cmd.Parameters.AddWithValue(batch.Feed);
+            cmd.Parameters.AddWithValue(now);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                changedIds.Add(reader.GetString(0));
+                affected.UnionWith(reader.GetFieldValue<string[]>(1));
+                withdrawn++;
+            }
+        }
+
+        if (changedIds.Count > 0)
+        {
+            await using var delete = new NpgsqlCommand($"DELETE FROM {T("advisory_packages")} WHERE feed = $1 AND id = ANY($2)", conn, tx);
+            delete.Parameters.AddWithValue(batch.Feed);
+            delete.Parameters.AddWithValue(changedIds.ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var insert = new NpgsqlCommand($"""
+                INSERT INTO {T("advisory_packages")} (package_key, feed, id)
+                SELECT DISTINCT k, $1, a.id FROM {T("advisories")} a, unnest(a.package_keys) k WHERE a.feed = $1 AND a.id = ANY($2)
+                """, conn, tx);
+            insert.Parameters.AddWithValue(batch.Feed);
+            insert.Parameters.AddWithValue(changedIds.ToArray());
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await RecordAsync(conn, tx, batch, rows.Count, problems, newest, now, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new FeedImportResult
+        {
+            Source = batch.Source,
+            Feed = batch.Feed,
+            Records = rows.Count,
+            Added = added,
+            Changed = changed,
+            Withdrawn = withdrawn,
+            Unchanged = rows.Count - added - changed,
+            Malformed = problems.Count,
+            NewestRecord = newest,
+            AffectedKeys = affected,
+            ChangedIds = changedIds,
+        };
+    }
+
+    /// <summary>Imports a whole-document enrichment (KEV catalogue, EPSS CSV) as it was downloaded.</summary>
+    public async Task<FeedImportResult> ImportDocumentAsync(FeedBatch batch, FeedFormat format, byte[] content, int records, IReadOnlyList<FeedProblem> problems, DateTimeOffset? newest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(problems);
+        var hash = AdvisoryJson.Hash(content);
+        var now = DateTimeOffset.UtcNow;
+        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int written;
+        await using (var cmd = new NpgsqlCommand($"""
+            INSERT INTO {T("feed_documents")} AS d (feed, source, format, hash, content, imported_at) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (feed) DO UPDATE SET source = excluded.source, format = excluded.format, hash = excluded.hash,
+                content = excluded.content, imported_at = excluded.imported_at
+            WHERE d.hash <> excluded.hash
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(batch.Feed);
+            cmd.Parameters.AddWithValue(batch.Source);
+            cmd.Parameters.AddWithValue(format.ToString());
+            cmd.Parameters.AddWithValue(hash);
+            cmd.Parameters.AddWithValue(content);
+            cmd.Parameters.AddWithValue(now);
+            written = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await RecordAsync(conn, tx, batch, records, problems, newest, now, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new FeedImportResult
+        {
+            Source = batch.Source,
+            Feed = batch.Feed,
+            Records = records,
+            Malformed = problems.Count,
+            DocumentChanged = written > 0,
+            NewestRecord = newest,
+        };
+    }
+
+    /// <summary>Builds the matcher's index from every record that is not withdrawn, with the stored KEV and EPSS documents.</summary>
+    public async Task<VulnerabilityIndex> LoadIndexAsync(Func<string, IVersionScheme?> schemeForEcosystem, CancellationToken cancellationToken = default)
+    {
+        var builder = new VulnerabilityIndexBuilder(schemeForEcosystem);
+        var ignored = new FeedProblemList();
+        await using (var cmd = dataSource.CreateCommand($"SELECT format, content FROM {T("feed_documents")} ORDER BY feed"))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var format = Enum.Parse<FeedFormat>(reader.GetString(0));
+                using var content = new MemoryStream(reader.GetFieldValue<byte[]>(1));
+                if (format == FeedFormat.Kev) builder.WithKev(await KevCatalog.ParseAsync(content, ignored, cancellationToken).ConfigureAwait(false));
+                else if (format == FeedFormat.Epss) builder.WithEpss(EpssScores.Parse(content, ignored));
+            }
+        }
+        await using (var cmd = dataSource.CreateCommand($"SELECT record::text FROM {T("advisories")} WHERE NOT withdrawn ORDER BY feed, id"))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (AdvisoryJson.Deserialize(reader.GetString(0)) is { } advisory) builder.Add(advisory);
+            }
+        }
+        return builder.Build();
+    }
+
+    /// <summary>Every stored record with this id (in any feed), or whose aliases name it.</summary>
+    public async Task<IReadOnlyList<StoredAdvisory>> FindAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT source, feed, id, withdrawn, imported_at, record::text FROM {T("advisories")}
+            WHERE id = $1 OR record -> 'aliases' ? $1 ORDER BY feed LIMIT 100
+            """);
+        cmd.Parameters.AddWithValue(id);
+        var found = new List<StoredAdvisory>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(new StoredAdvisory(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5)));
+        }
+        return found;
+    }
+
+    /// <summary>Counts of what the store holds per source.</summary>
+    public async Task<IReadOnlyDictionary<string, FeedSourceSummary>> SummariesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT w.source, w.records, COALESCE(a.withdrawn, 0), w.malformed, w.newest, w.imported
+            FROM (SELECT source, sum(records)::int AS records, sum(malformed)::int AS malformed, max(newest_record) AS newest,
+                         max(imported_at) AS imported FROM {T("feed_watermarks")} GROUP BY source) w
+            LEFT JOIN (SELECT source, count(*) FILTER (WHERE withdrawn)::int AS withdrawn FROM {T("advisories")} GROUP BY source) a
+                ON a.source = w.source
+            """);
+        var result = new Dictionary<string, FeedSourceSummary>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var source = reader.GetString(0);
+            result[source] = new FeedSourceSummary(source, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
+        }
+        return result;
+    }
+
+    /// <summary>The records the last imports of a source's feeds skipped.</summary>
+    public async Task<IReadOnlyList<StoredFeedProblem>> ProblemsAsync(string source, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT feed, record_id, location, reason FROM {T("feed_problems")} WHERE source = $1 ORDER BY feed, ordinal LIMIT $2");
+        cmd.Parameters.AddWithValue(source);
+        cmd.Parameters.AddWithValue(limit);
+        var problems = new List<StoredFeedProblem>();
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            problems.Add(new StoredFeedProblem(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        return problems;
+    }
+
+    // The watermark and the problems of the batch, in its transaction: they commit with the records or not at all.
+    private async Task RecordAsync(NpgsqlConnection conn, NpgsqlTransaction tx, FeedBatch batch, int records, IReadOnlyList<FeedProblem> problems,
+        DateTimeOffset? newest, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using (var cmd = new NpgsqlCommand($"""
+            INSERT INTO {T("feed_watermarks")} (feed, source, watermark, records, malformed, newest_record, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (feed) DO UPDATE SET source = excluded.source, watermark = excluded.watermark, records = excluded.records,
+                malformed = excluded.malformed, newest_record = excluded.newest_record, imported_at = excluded.imported_at
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(batch.Feed);
+            cmd.Parameters.AddWithValue(batch.Source);
+            cmd.Parameters.AddWithValue(batch.Watermark);
+            cmd.Parameters.AddWithValue(records);
+            cmd.Parameters.AddWithValue(problems.Count);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)newest?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.AddWithValue(now);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using (var cmd = new NpgsqlCommand($"DELETE FROM {T("feed_problems")} WHERE feed = $1", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(batch.Feed);
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (problems.Count == 0) return;
+        await using var writer = await conn.BeginBinaryImportAsync($"COPY {T("feed_problems")} (feed, ordinal, source, record_id, location, reason) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < problems.Count; i++)
+        {
+            await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(batch.Feed, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(batch.Source, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            if (problems[i].RecordId is { } id) await writer.WriteAsync(id, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            else await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(problems[i].Location, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(problems[i].Reason, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        }
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<Advisory> MergeById(IEnumerable<Advisory> records)
+    {
+        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
+        var merged = new List<Advisory>();
+        foreach (var record in records)
+        {
+            if (!byId.TryGetValue(record.Id, out var at))
+            {
+                byId[record.Id] = merged.Count;
+                merged.Add(record);
+                continue;
+            }
+            var first = merged[at];
+            merged[at] = first with
+            {
+                Aliases = [.. first.Aliases.Union(record.Aliases, StringComparer.Ordinal)],
+                Affected = [.. first.Affected, .. record.Affected],
+            };
+        }
+        return merged;
+    }
+
+    private sealed record Row(string Id, byte[] Hash, DateTimeOffset? Modified, bool Withdrawn, string[] Keys, string Json);
+}
+
+/// <summary>An import that could not be applied (nothing of it was written).</summary>
+public sealed class FeedImportException : Exception
+{
+    public FeedImportException(string message) : base(message) { }
+
+    public FeedImportException(string message, Exception inner) : base(message, inner) { }
+
+    public FeedImportException() { }
+}
