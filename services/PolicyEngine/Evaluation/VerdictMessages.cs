@@ -27,7 +27,7 @@ public static class VerdictMessages
         IReadOnlyList<FailedCriterion> failed = verdict.Outcome == PolicyOutcome.Satisfied
             ? [new FailedCriterion("action", verdict.Promotion?.Problem ?? "The policy has no action.", [])]
             : [.. verdict.Failures.Select(f => new FailedCriterion(
-                $"[{f.Index}] {f.Kind}", f.Reason, [.. f.OffendingFindings.Select(x => x.VulnerabilityId).Distinct(StringComparer.Ordinal)]))];
+                $"[{f.Index}] {f.Kind}", f.Reason, [.. f.OffendingFindings.SelectMany(x => x.Aliases.Prepend(x.VulnerabilityId)).Distinct(StringComparer.OrdinalIgnoreCase)]))];
         return new PolicyViolated
         {
             Image = image,
