@@ -12,4 +12,7 @@ public sealed class StoredPolicy
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string? UpdatedBy { get; set; }
+
+    /// <summary>Optimistic concurrency token, served as the ETag: an update must name the version it read.</summary>
+    public int Version { get; set; }
 }

@@ -96,16 +96,30 @@ public sealed class PolicyEvaluator
 
     private static PromotionTarget Target(PromotionAction action, EvaluationContext context)
     {
+        var repository = RepositoryTemplate.Render(action.TargetRepository, context.Assessment.Repository);
         if (!TagTemplate.TryParse(action.TagTemplate, out var template, out var errors))
-            return new PromotionTarget(action.TargetRepository, null, action.Mode, string.Join(" ", errors));
+            return new PromotionTarget(repository, null, action.Mode, string.Join(" ", errors));
         try
         {
-            return new PromotionTarget(action.TargetRepository, template!.Render(context.Assessment.Tag, context.Now), action.Mode);
+            return new PromotionTarget(repository, template!.Render(context.Assessment.Tag, context.Now), action.Mode);
         }
         catch (InvalidOperationException ex)
         {
-            return new PromotionTarget(action.TargetRepository, null, action.Mode, ex.Message);
+            return new PromotionTarget(repository, null, action.Mode, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// The fingerprint of one policy's verdict on the image of <paramref name="result"/> (what
+    /// <see cref="EvaluationResult.Fingerprint"/> says about that policy alone): a service that stores the latest verdict
+    /// per policy and image publishes again only when this changes.
+    /// </summary>
+    public static string FingerprintOf(EvaluationResult result, PromotionPolicy policy, PolicyVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(verdict);
+        return VerdictFingerprint.Compute(result.Registry, result.Repository, result.Tag, result.ManifestDigest, [(policy, verdict)], []);
     }
 
     // Stores usually hand policies over already sorted: check before paying for a sort per image.

@@ -45,7 +45,11 @@ public static class PolicyValidator
         {
             errors.Add("action.targetRepository", "The target must be one repository, not a pattern.");
         }
-        else if (RepositoryPattern.Problem(action.TargetRepository) is { } targetProblem)
+        else if (RepositoryTemplate.Problem(action.TargetRepository, out var sampleTarget) is { } placeholderProblem)
+        {
+            errors.Add("action.targetRepository", placeholderProblem);
+        }
+        else if (RepositoryPattern.Problem(sampleTarget) is { } targetProblem)
         {
             errors.Add("action.targetRepository", targetProblem);
         }
@@ -53,7 +57,7 @@ public static class PolicyValidator
         {
             errors.Add("action.targetRepository", $"The target repository '{action.TargetRepository}' is the source repository: promotion would loop.");
         }
-        else if (!string.IsNullOrWhiteSpace(policy.SourceRepository) && RepositoryPattern.Matches(policy.SourceRepository, "", action.TargetRepository))
+        else if (!string.IsNullOrWhiteSpace(policy.SourceRepository) && RepositoryPattern.Matches(policy.SourceRepository, "", sampleTarget))
         {
             errors.Add("action.targetRepository", $"The target repository '{action.TargetRepository}' matches the source pattern '{policy.SourceRepository}': promoted images would be promoted again.");
         }

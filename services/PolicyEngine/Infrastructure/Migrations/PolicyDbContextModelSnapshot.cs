@@ -42,6 +42,118 @@ namespace SupplyChainMesh.PolicyEngine.Infrastructure.Migrations
                     b.ToTable("processed_messages", "policy");
                 });
 
+            modelBuilder.Entity("SupplyChainMesh.PolicyEngine.Model.ImageSummary", b =>
+                {
+                    b.Property<string>("Registry")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Repository")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Digest")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Tag")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("EvaluatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<int[]>("FindingCounts")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.PrimitiveCollection<string[]>("KevFindings")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<Guid>("ReportId")
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<string[]>("SatisfiedPolicies")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.HasKey("Registry", "Repository", "Digest", "Tag");
+
+                    b.HasIndex("Digest");
+
+                    b.HasIndex("Registry", "Repository", "Tag", "EvaluatedAt");
+
+                    b.ToTable("images", "policy");
+                });
+
+            modelBuilder.Entity("SupplyChainMesh.PolicyEngine.Model.StoredAdmissionRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("admission_rules", "policy");
+                });
+
+            modelBuilder.Entity("SupplyChainMesh.PolicyEngine.Model.StoredException", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PackagePurl")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Target")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VulnerabilityId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VulnerabilityId");
+
+                    b.ToTable("exceptions", "policy");
+                });
+
             modelBuilder.Entity("SupplyChainMesh.PolicyEngine.Model.StoredPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -75,6 +187,10 @@ namespace SupplyChainMesh.PolicyEngine.Infrastructure.Migrations
                     b.Property<string>("UpdatedBy")
                         .HasColumnType("text");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -83,6 +199,97 @@ namespace SupplyChainMesh.PolicyEngine.Infrastructure.Migrations
                     b.HasIndex("SourcePattern", "Order");
 
                     b.ToTable("policies", "policy");
+                });
+
+            modelBuilder.Entity("SupplyChainMesh.PolicyEngine.Model.StoredVerdict", b =>
+                {
+                    b.Property<Guid>("PolicyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Registry")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Repository")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Digest")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Tag")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset>("EvaluatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PolicyName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ReportId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TargetRepository")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TargetTag")
+                        .HasColumnType("text");
+
+                    b.HasKey("PolicyId", "Registry", "Repository", "Digest", "Tag");
+
+                    b.HasIndex("Digest");
+
+                    b.HasIndex("Repository", "Digest");
+
+                    b.ToTable("verdicts", "policy");
+                });
+
+            modelBuilder.Entity("SupplyChainMesh.PolicyEngine.Model.StoredVexDocument", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DocumentId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("StatementCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedBy")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Source");
+
+                    b.ToTable("vex_documents", "policy");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SupplyChainMesh.PolicyEngine.Infrastructure;
+
+namespace SupplyChainMesh.Mesh.Tests.PolicyEngine;
+
+/// <summary>
+/// The admission webhook on a real host: rules through the API, verdicts from images evaluated through ImageAssessed,
+/// and AdmissionReviews as the Kubernetes API server sends them (a Pod with init containers, a Deployment, a CronJob,
+/// an ephemeral debug container, a v1beta1 review, a DELETE).
+/// </summary>
+public sealed class AdmissionTests : IAsyncLifetime
+{
+    private const string PaymentsDigest = "sha256:4a1c4b21597c1b4415bdbecb28a3296c6b5e23ca4f9feeb599860a1dac6a0108";
+    private const string ProdRule = """
+        { "name": "prod images", "namespaces": ["prod"], "allowedRepositories": ["registry.example.com/prod/**"],
+          "requireScanned": true, "maxSeverity": "high", "denyKev": true, "mode": "enforce", "onUnknownVerdict": "failClosed" }
+        """;
+    private PolicyEngineHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await PolicyEngineHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<JsonNode> ReviewAsync(string file)
+    {
+        var (response, body) = await _host.SendAsync(HttpMethod.Post, "/api/admission/validate", PolicyTestData.Text(file));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("AdmissionReview", body!["kind"]!.GetValue<string>());
+        return body["response"]!;
+    }
+
+    // Evaluates an image through the bus (as FeedSync's ImageAssessed would) and waits until its verdict is stored.
+    private async Task AssessAsync(string image, string repository, string tag, string digest)
+    {
+        var assessment = PolicyTestData.Assessment(image, repository, tag, digest);
+        var message = PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment));
+        await using var probe = await BusProbe<SupplyChainMesh.Contracts.ImageAssessed>.StartAsync();
+        await probe.Bus.Publish(message);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await using (var scope = _host.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<PolicyDbContext>();
+                if (await db.Images.AnyAsync(i => i.Digest == digest && i.Tag == tag && i.ReportId == message.ReportId)) return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"{repository}:{tag} was not evaluated within 60 s");
+            await Task.Delay(100);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{ "name": "r", "namespaces": ["prod"], "denyKev": true, "objectSelector": { "matchExpressions": [ { "key": "app", "operator": "Like", "values": ["x"] } ] } }""", "objectSelector.matchExpressions[0].operator")]
+    [InlineData("""{ "name": "r", "namespaces": ["prod"] }""", "$")]
+    [InlineData("""{ "name": "r", "maxSeverity": "extreme" }""", "maxSeverity")]
+    [InlineData("""{ "name": "r", "denyKev": true, "mode": "shout" }""", "mode")]
+    [InlineData("""{ "name": "", "denyKev": true }""", "name")]
+    public async Task A_bad_rule_is_a_400_naming_the_field(string rule, string field)
+    {
+        var (response, body) = await _host.SendAsync(HttpMethod.Post, "/api/admission/rules", rule);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(body!["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task Rules_are_created_updated_with_their_version_listed_and_deleted()
+    {
+        var created = await _host.CreatedAsync("/api/admission/rules", ProdRule);
+        var id = created["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.Conflict, (await _host.SendAsync(HttpMethod.Post, "/api/admission/rules", ProdRule)).Response.StatusCode);
+        created["mode"] = "warn";
+        var (updated, body) = await _host.SendAsync(HttpMethod.Put, $"/api/admission/rules/{id}", created.ToJsonString(), "\"1\"");
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("warn", body!["mode"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await _host.SendAsync(HttpMethod.Put, $"/api/admission/rules/{id}", created.ToJsonString(), "\"1\"")).Response.StatusCode);
+        Assert.Single((await _host.SendAsync(HttpMethod.Get, "/api/admission/rules")).Body!.AsArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.SendAsync(HttpMethod.Delete, $"/api/admission/rules/{id}")).Response.StatusCode);
+        Assert.Empty((await _host.SendAsync(HttpMethod.Get, "/api/admission/rules")).Body!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_pod_is_denied_naming_each_image_and_rule_it_breaks_and_admitted_once_its_images_are_fixed()
+    {
+        await _host.CreatedAsync("/api/admission/rules", ProdRule);
+        await AssessAsync("bookworm-minbase", "prod/payments", "1.4.2", PaymentsDigest);
+        await AssessAsync("app-mixed", "prod/payments-migrations", "2.4.1", PolicyTestData.NewDigest());
+
+        // pod-create.json: init container prod/payments-migrations:2.4.1 (critical minimist), container
+        // prod/payments@sha256:4a1c... (clean), sidecar fluent/fluent-bit:3.1 (Docker Hub, not allowed in prod).
+        var response = await ReviewAsync("pod-create.json");
+        Assert.Equal("3c4e1f0a-8f5b-4c1e-9a43-5f8c2e7d9b10", response["uid"]!.GetValue<string>());
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        var message = response["status"]!["message"]!.GetValue<string>();
+        Assert.Contains("registry.example.com/prod/payments-migrations:2.4.1", message, StringComparison.Ordinal);
+        Assert.Contains("above high (1 critical)", message, StringComparison.Ordinal);
+        Assert.Contains("fluent/fluent-bit:3.1", message, StringComparison.Ordinal);
+        Assert.Contains("is not allowed here", message, StringComparison.Ordinal);
+        Assert.DoesNotContain($"prod/payments@{PaymentsDigest}' (container", message, StringComparison.Ordinal);
+
+        // A fixed migrations image under the same tag: the cached verdict is dropped and the pod's init container passes.
+        await AssessAsync("bookworm-minbase", "prod/payments-migrations", "2.4.1", PolicyTestData.NewDigest());
+        message = (await ReviewAsync("pod-create.json"))["status"]!["message"]!.GetValue<string>();
+        Assert.DoesNotContain("payments-migrations", message, StringComparison.Ordinal);
+        Assert.Contains("fluent/fluent-bit:3.1", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workloads_ephemeral_containers_other_versions_and_deletes_are_answered()
+    {
+        await _host.CreatedAsync("/api/admission/rules", ProdRule);
+        await AssessAsync("bookworm-minbase", "prod/payments", "1.4.2", PaymentsDigest);
+
+        // A Deployment in prod running a dev image.
+        var deployment = await ReviewAsync("deployment-create.json");
+        Assert.False(deployment["allowed"]!.GetValue<bool>());
+        Assert.Contains("registry.example.com/dev/checkout:1.8.0", deployment["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // A CronJob whose images were never evaluated: the rule fails closed.
+        var cronJob = await ReviewAsync("cronjob-create.json");
+        Assert.False(cronJob["allowed"]!.GetValue<bool>());
+        Assert.Contains("no verdict is known", cronJob["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // kubectl debug adds busybox as an ephemeral container: only that container is judged.
+        var debug = await ReviewAsync("pod-ephemeral-debug.json");
+        Assert.False(debug["allowed"]!.GetValue<bool>());
+        var debugMessage = debug["status"]!["message"]!.GetValue<string>();
+        Assert.Contains("ephemeral container 'debugger-q2lzp'", debugMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("container 'payments'", debugMessage, StringComparison.Ordinal);
+
+        var delete = await ReviewAsync("pod-delete.json");
+        Assert.True(delete["allowed"]!.GetValue<bool>());
+
+        var beta = await ReviewAsync("pod-create-v1beta1.json");
+        Assert.False(beta["allowed"]!.GetValue<bool>());
+        Assert.Equal(400, beta["status"]!["code"]!.GetValue<int>());
+
+        // In warn mode the same Deployment is admitted with the reason as a warning.
+        var rule = (await _host.SendAsync(HttpMethod.Get, "/api/admission/rules")).Body!.AsArray().Single()!;
+        rule["mode"] = "warn";
+        Assert.Equal(HttpStatusCode.OK, (await _host.SendAsync(HttpMethod.Put, $"/api/admission/rules/{rule["id"]}", rule.ToJsonString(), "\"1\"")).Response.StatusCode);
+        var warned = await ReviewAsync("deployment-create.json");
+        Assert.True(warned["allowed"]!.GetValue<bool>());
+        Assert.Contains("dev/checkout", warned["warnings"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("[]")]
+    [InlineData("""{ "kind": "Pod", "apiVersion": "v1" }""")]
+    public async Task A_body_that_is_not_an_AdmissionReview_is_a_400_problem(string body)
+    {
+        var (response, problem) = await _host.SendAsync(HttpMethod.Post, "/api/admission/validate", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Not an AdmissionReview", problem!["title"]!.GetValue<string>());
+    }
+}
