@@ -15,7 +15,7 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
     public PromotionStateMachine(IOptions<PromoterOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var registries = options.Value.Registries;
+        var settings = options.Value;
         InstanceState(x => x.CurrentState);
         Event(() => Satisfied, e =>
         {
@@ -29,9 +29,9 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
             });
         });
 
-        Initially(Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, registries))));
+        Initially(Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
         During(Promoted, Ignore(Satisfied));
-        During(Failed, Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, registries))));
+        During(Failed, Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
     }
 
     public State Promoted { get; private set; } = null!;
@@ -60,9 +60,9 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
                     Attempts = c.Saga.Attempts,
                 })));
 
-    private static void Remember(PromotionState saga, PolicySatisfied message, IDictionary<string, string> registries)
+    private static void Remember(PromotionState saga, PolicySatisfied message, PromoterOptions options)
     {
-        var (registry, repository) = PromotionTarget.Resolve(message, registries);
+        var (registry, repository) = PromotionTarget.Resolve(message, options);
         saga.PolicyId = message.PolicyId;
         saga.PolicyName = message.PolicyName;
         saga.SourceRegistry = message.Image.Registry;

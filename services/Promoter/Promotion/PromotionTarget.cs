@@ -8,10 +8,10 @@ namespace SupplyChainMesh.Promoter.Promotion;
 /// source registry; else the image stays in its own registry.</summary>
 public static class PromotionTarget
 {
-    public static (string Registry, string Repository) Resolve(PolicySatisfied message, IDictionary<string, string> registries)
+    public static (string Registry, string Repository) Resolve(PolicySatisfied message, PromoterOptions options)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(registries);
+        ArgumentNullException.ThrowIfNull(options);
         var target = message.TargetRepository;
         var slash = target.IndexOf('/', StringComparison.Ordinal);
         if (slash > 0)
@@ -21,6 +21,6 @@ public static class PromotionTarget
                 && ReferenceGrammar.IsValidRegistry(first))
                 return (first, target[(slash + 1)..]);
         }
-        return (registries.TryGetValue(message.Image.Registry, out var mapped) ? mapped : message.Image.Registry, target);
+        return (options.TargetRegistryFor(message.Image.Registry), target);
     }
 }
