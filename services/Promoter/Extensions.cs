@@ -1,5 +1,11 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.Persistence.Sagas;
 using SupplyChainMesh.Persistence.Startup;
 using SupplyChainMesh.Promoter.Infrastructure;
+using SupplyChainMesh.Promoter.Notifications;
+using SupplyChainMesh.Promoter.Promotion;
 using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.Promoter;
@@ -9,7 +15,19 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<PromoterDbContext>(PromoterDbContext.Schema);
-        builder.AddMessaging(_ => { });
+        builder.Services.AddOptions<PromoterOptions>().BindConfiguration(PromoterOptions.Section);
+        builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
+        builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value));
+        builder.Services.AddScoped<PromoteImageActivity>();
+        builder.Services.AddHostedService<DeliverySender>();
+        builder.AddMessaging(x =>
+        {
+            x.AddSagaStateMachine<PromotionStateMachine, PromotionState, PromotionSagaDefinition>()
+                .EfCoreRepository<PromotionState, PromoterDbContext>();
+            x.AddConsumer<NotificationConsumer, NotificationConsumerDefinition>();
+        });
         return builder;
     }
 }

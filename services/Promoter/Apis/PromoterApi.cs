@@ -3,15 +3,16 @@ using SupplyChainMesh.Promoter.Infrastructure;
 
 namespace SupplyChainMesh.Promoter.Apis;
 
-/// <summary>The promotion record.</summary>
+/// <summary>The promotion record: every promotion that ended, newest first.</summary>
 public static class PromoterApi
 {
     public static IEndpointRouteBuilder MapPromoterApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/promotions").WithTags("Promotions");
-        api.MapGet("/", async (PromoterDbContext db, string? repository, CancellationToken ct) =>
+        api.MapGet("/", async (PromoterDbContext db, string? repository, string? digest, CancellationToken ct) =>
             await db.Promotions.AsNoTracking()
                 .Where(p => repository == null || p.SourceRepository == repository || p.TargetRepository == repository)
+                .Where(p => digest == null || p.Digest == digest)
                 .OrderByDescending(p => p.At).Take(500).ToListAsync(ct));
         return app;
     }

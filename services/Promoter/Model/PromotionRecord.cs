@@ -1,9 +1,16 @@
 namespace SupplyChainMesh.Promoter.Model;
 
-/// <summary>Every promotion: who, what, when, which policy, from where to where.</summary>
+/// <summary>Every promotion attempt that ended: who, what, when, which policy, from where to where, and the outcome.</summary>
 public sealed class PromotionRecord
 {
+    public const string Promoted = "promoted";
+    public const string Failed = "failed";
+    public const string Move = "move";
+
     public Guid Id { get; set; }
+
+    /// <summary>The saga it belongs to (one per policy, digest, target).</summary>
+    public Guid PromotionId { get; set; }
     public Guid PolicyId { get; set; }
     public required string PolicyName { get; set; }
     public required string SourceRegistry { get; set; }
@@ -16,6 +23,10 @@ public sealed class PromotionRecord
     public required string Action { get; set; }
     public required string Outcome { get; set; }
     public string? Reason { get; set; }
+    public string? Detail { get; set; }
+    public int Attempts { get; set; }
+
+    /// <summary>The promoter's identity: the robot account (<c>Registry:Username</c>) or <c>Promoter:Actor</c>.</summary>
     public string Actor { get; set; } = "promoter";
     public DateTimeOffset At { get; set; }
 }

@@ -1,0 +1,30 @@
+namespace SupplyChainMesh.Promoter.Notifications;
+
+/// <summary>The <c>Notifications</c> configuration section.</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>Hosts (<c>host</c> or <c>host:port</c>) subscribers may point at. Empty means none: a subscriber URL
+    /// is a request the mesh makes from inside the network (SSRF), so it must be allowed explicitly.</summary>
+    public IList<string> AllowedHosts { get; } = [];
+
+    /// <summary>Posts per delivery before it is given up.</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>First back-off between posts; doubled each time.</summary>
+    public double RetryDelaySeconds { get; set; } = 5;
+
+    /// <summary>How often the sender looks for due deliveries.</summary>
+    public double PollIntervalSeconds { get; set; } = 1;
+
+    /// <summary>How long one post may take.</summary>
+    public double TimeoutSeconds { get; set; } = 10;
+
+    public bool IsAllowed(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return AllowedHosts.Any(h => string.Equals(h, url.Authority, StringComparison.OrdinalIgnoreCase)
+            || (!h.Contains(':', StringComparison.Ordinal) && string.Equals(h, url.Host, StringComparison.OrdinalIgnoreCase)));
+    }
+}

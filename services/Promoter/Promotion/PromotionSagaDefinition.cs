@@ -1,0 +1,16 @@
+using MassTransit;
+using SupplyChainMesh.Persistence.Sagas;
+
+namespace SupplyChainMesh.Promoter.Promotion;
+
+public sealed class PromotionSagaDefinition : SagaDefinition<PromotionState>
+{
+    public PromotionSagaDefinition() => EndpointName = "promotion-saga";
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<PromotionState> sagaConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.UseSagaConcurrencyRetry(context);
+        // A copy is network-bound: a few at once, each holding its saga row until it is recorded.
+        endpointConfigurator.ConcurrentMessageLimit = 8;
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections.Concurrent;
+
+namespace SupplyChainMesh.Oci.Registry;
+
+/// <summary>One <see cref="RegistryClient"/> per registry host for the life of a service: connections and bearer
+/// tokens are reused across messages and requests.</summary>
+public sealed class RegistryClientPool(Func<string, RegistryClientOptions> optionsFor) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<RegistryClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
+
+    public RegistryClientPool(RegistrySettings settings) : this(settings.OptionsFor)
+    {
+    }
+
+    /// <exception cref="ArgumentException">Not a registry host.</exception>
+    public RegistryClient For(string registry) =>
+        _clients.GetOrAdd(registry, r => new Lazy<RegistryClient>(() => new RegistryClient(r, optionsFor(r)))).Value;
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated)) client.Value.Dispose();
+    }
+}

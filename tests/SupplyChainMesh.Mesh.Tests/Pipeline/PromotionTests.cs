@@ -1,0 +1,128 @@
+using System.Net.Http.Json;
+using SupplyChainMesh.Contracts;
+using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.Testing;
+
+namespace SupplyChainMesh.Mesh.Tests.Pipeline;
+
+/// <summary>The promotion saga on the real broker, database and Distribution registries, with the real
+/// bookworm-minbase image (one 51 MB layer) pushed by skopeo.</summary>
+[Collection(PipelineHosts.Promoter)]
+public sealed class PromotionTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
+
+    private static async Task<ImageIdentity> PushMinbaseAsync(string registry, string repository, string tag = "latest")
+    {
+        await Skopeo.PushAsync("bookworm-minbase", registry, $"{repository}:{tag}");
+        return new ImageIdentity(registry, repository, tag, await Skopeo.DigestAsync(registry, $"{repository}:{tag}"));
+    }
+
+    private static async Task<List<Record>> RecordsAsync(MeshHost<Promoter.Promotion.PromotionState> host, string digest)
+    {
+        using var client = host.CreateClient();
+        return (await client.GetFromJsonAsync<List<Record>>($"/api/promotions?digest={digest}"))!;
+    }
+
+    [Fact]
+    public async Task A_policy_satisfied_three_times_at_once_promotes_once_by_mount_with_the_same_digest()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
+        var target = source.Repository.Replace("/dev/app", "/qa/app", StringComparison.Ordinal);
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync();
+        await using var host = await PipelineHosts.PromoterAsync();
+
+        var satisfied = PipelineHosts.Satisfied(source, target);
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => promoted.Bus.Publish(satisfied)));
+
+        var message = await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        Assert.Equal(new ImageIdentity(source.Registry, target, "latest", source.Digest), message.Target);
+        Assert.Equal(source.Digest, await Skopeo.DigestAsync(source.Registry, $"{target}:latest"));
+        Assert.Equal(0, await promoted.CountAsync(m => m.Image.Digest == source.Digest, TimeSpan.FromSeconds(5)));
+
+        var record = Assert.Single(await RecordsAsync(host, source.Digest));
+        Assert.Equal(("promoted", "copy", satisfied.PolicyId, source.Repository, target), (record.Outcome, record.Action, record.PolicyId, record.SourceRepository, record.TargetRepository));
+        Assert.Equal("promoter", record.Actor);
+        // Same registry: the config and the layer are mounted, nothing streamed.
+        Assert.Contains("mounted 2, copied 0", record.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_promotion_to_another_registry_streams_the_blobs_and_keeps_the_digest()
+    {
+        await using var second = await LocalRegistry.StartAsync(PipelineHosts.SecondRegistryPort);
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync();
+        await using var host = await PipelineHosts.PromoterAsync(new Dictionary<string, string?>
+        {
+            ["Promoter:Registries:0:Source"] = BackingServices.Registry,
+            ["Promoter:Registries:0:Target"] = second.Host,
+        });
+
+        await promoted.Bus.Publish(PipelineHosts.Satisfied(source, "qa/app", "1.0"));
+
+        var message = await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        Assert.Equal(new ImageIdentity(second.Host, "qa/app", "1.0", source.Digest), message.Target);
+        Assert.Equal(source.Digest, await Skopeo.DigestAsync(second.Host, "qa/app:1.0"));
+        var record = Assert.Single(await RecordsAsync(host, source.Digest));
+        Assert.Equal(second.Host, record.TargetRegistry);
+        Assert.Contains("mounted 0, copied 2", record.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_move_copies_then_removes_the_source_tag()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "candidate");
+        var target = source.Repository.Replace("/dev/app", "/release/app", StringComparison.Ordinal);
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync();
+        await using var host = await PipelineHosts.PromoterAsync();
+
+        await promoted.Bus.Publish(PipelineHosts.Satisfied(source, target, "stable", action: "move"));
+
+        var message = await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        Assert.Equal("move", message.Action);
+        Assert.Equal(source.Digest, await Skopeo.DigestAsync(source.Registry, $"{target}:stable"));
+        using var registry = new RegistryClient(source.Registry);
+        Assert.Null(await registry.HeadManifestAsync(source.Repository, "candidate"));
+        var record = Assert.Single(await RecordsAsync(host, source.Digest));
+        // Distribution 2.8 refuses a delete by tag; with no other tag on the digest, the manifest is deleted by digest.
+        Assert.Contains("source tag removed: deleted the manifest by digest", record.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registry_that_keeps_failing_ends_in_PromotionFailed_after_the_retries()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
+        await using var failed = await BusProbe<PromotionFailed>.StartAsync();
+        await using var host = await PipelineHosts.PromoterAsync(new Dictionary<string, string?> { ["Registry:MaxRetries"] = "0" });
+
+        // Nothing listens on the dead port: every attempt is refused, a fault that may pass, so it is retried.
+        var deadTarget = $"127.0.0.1:{PipelineHosts.DeadRegistryPort}/qa/app";
+        await failed.Bus.Publish(PipelineHosts.Satisfied(source, deadTarget));
+
+        var message = await failed.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        Assert.Equal(3, message.Attempts);
+        Assert.Contains("kept failing after 3 attempts", message.Reason, StringComparison.Ordinal);
+        Assert.Equal("qa/app", message.TargetRepository);
+        var record = Assert.Single(await RecordsAsync(host, source.Digest));
+        Assert.Equal(("failed", 3), (record.Outcome, record.Attempts));
+    }
+
+    [Fact]
+    public async Task A_manifest_the_registry_does_not_have_fails_at_once_without_retries()
+    {
+        var image = new ImageIdentity(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "latest", IngestWebhookTests.RandomDigest());
+        await using var failed = await BusProbe<PromotionFailed>.StartAsync();
+        await using var host = await PipelineHosts.PromoterAsync();
+
+        await failed.Bus.Publish(PipelineHosts.Satisfied(image, "qa/app"));
+
+        var message = await failed.NextAsync(m => m.Image.Digest == image.Digest, Wait);
+        Assert.Equal(1, message.Attempts);
+        Assert.Contains("refused the promotion", message.Reason, StringComparison.Ordinal);
+    }
+
+    private sealed record Record(Guid PolicyId, string PolicyName, string SourceRegistry, string SourceRepository, string? SourceTag, string Digest,
+        string TargetRegistry, string TargetRepository, string TargetTag, string Action, string Outcome, string? Reason, string? Detail,
+        int Attempts, string Actor, DateTimeOffset At);
+}
