@@ -100,7 +100,7 @@ public sealed class HttpFeedDownloaderTests : IDisposable
         Assert.Null(_ranges[0]);
         Assert.Equal($"bytes={_content.Length / 2}-", _ranges[1]);
 
-        await using var source = NpgsqlDataSource.Create(await BackingServices.FreshDatabaseAsync("download"));
+        await using var source = FeedStore.CreateDataSource(await BackingServices.FreshDatabaseAsync("download"));
         var store = new FeedStore(source);
         await store.EnsureSchemaAsync();
         var result = await new FeedFileImporter(store).ImportFileAsync("ghsa-nuget", "ghsa-nuget", FeedFormat.Osv, _target);

@@ -38,7 +38,7 @@ public sealed class FeedCorpusImportTests(ITestOutputHelper output)
     [Fact]
     public async Task The_whole_corpus_imports_reimports_without_writing_and_holds_the_known_facts()
     {
-        await using var source = NpgsqlDataSource.Create(await BackingServices.FreshDatabaseAsync("feedcorpus"));
+        await using var source = FeedStore.CreateDataSource(await BackingServices.FreshDatabaseAsync("feedcorpus"));
         var store = new FeedStore(source);
         await store.EnsureSchemaAsync();
         var importer = new FeedFileImporter(store);
