@@ -14,7 +14,7 @@ internal static class Extensions
     {
         builder.AddServiceDatabase<FeedDbContext>(FeedDbContext.Schema);
         var connectionString = builder.Configuration.GetConnectionString("Postgres")!;
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(_ => FeedStore.CreateDataSource(connectionString));
         builder.Services.AddSingleton(sp => new FeedStore(sp.GetRequiredService<NpgsqlDataSource>(), FeedDbContext.Schema));
         builder.Services.AddSingleton<FeedFileImporter>();
         builder.Services.AddSingleton<ImageReportStore>();

@@ -3,7 +3,7 @@ namespace SupplyChainMesh.FeedSync.Matching;
 /// <summary>Tables of the matched images (created by the migration): the inventory with each package's key (the
 /// package -> image index that lets a feed change re-match only the images it concerns), the current findings, and one
 /// report row per assessment.</summary>
-internal static class ImageReportSchema
+public static class ImageReportSchema
 {
     public static string Create(string schema) => $"""
         CREATE TABLE IF NOT EXISTS "{schema}".images (

@@ -20,6 +20,11 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
 {
     private string T(string table) => $"\"{schema}\".{table}";
 
+    /// <summary>A data source for the store: a whole feed file is one statement's work (30,000 records, 60 MB of JSON),
+    /// which can outlast Npgsql's default 30 s command timeout on a loaded machine.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString) =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 600 });
+
     /// <summary>Creates the tables when missing (tests; services create them in their migration).</summary>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
     {

@@ -73,6 +73,24 @@ internal static class BenchmarkMaterial
         }
     }
 
+    /// <summary>The layers of a built test image from its OCI layout (<c>oci/</c>), by tag.</summary>
+    public static SupplyChainMesh.Analysis.Layers.LayerSource[] OciLayers(string tag)
+    {
+        var layout = Path.Combine(TestImages, "oci");
+        string Blob(string digest) => Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]);
+        using var index = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(layout, "index.json")));
+        var manifestDigest = index.RootElement.GetProperty("manifests").EnumerateArray()
+            .Single(m => m.TryGetProperty("annotations", out var a) && a.TryGetProperty("org.opencontainers.image.ref.name", out var n) && n.GetString() == tag)
+            .GetProperty("digest").GetString()!;
+        using var manifest = JsonDocument.Parse(File.ReadAllBytes(Blob(manifestDigest)));
+        return [.. manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l =>
+        {
+            var digest = l.GetProperty("digest").GetString()!;
+            return new SupplyChainMesh.Analysis.Layers.LayerSource(digest, l.GetProperty("mediaType").GetString()!, l.GetProperty("size").GetInt64(),
+                _ => ValueTask.FromResult<Stream>(File.OpenRead(Blob(digest))));
+        })];
+    }
+
     /// <summary>Packages from Trivy's CycloneDX inventories of the built test images (<c>peer-sbom/*.cdx.json</c>),
     /// repeated across images as a registry holds them, up to <paramref name="count"/>.</summary>
     public static List<Package> RealPackages(int count)

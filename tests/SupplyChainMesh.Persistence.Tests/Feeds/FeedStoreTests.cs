@@ -29,7 +29,7 @@ public sealed class FeedStoreTests : IDisposable
 
     private static async Task<(FeedStore Store, NpgsqlDataSource Source)> FreshStoreAsync()
     {
-        var source = NpgsqlDataSource.Create(await BackingServices.FreshDatabaseAsync("feedstore"));
+        var source = FeedStore.CreateDataSource(await BackingServices.FreshDatabaseAsync("feedstore"));
         var store = new FeedStore(source);
         await store.EnsureSchemaAsync();
         return (store, source);
