@@ -133,7 +133,7 @@ public sealed class PolicyApiTests : IAsyncLifetime
         var wouldSatisfy = report!["wouldSatisfy"]!.AsArray();
         Assert.Equal(["dev to qa", "no high"], wouldSatisfy.Select(v => v!["policyName"]!.GetValue<string>()).Order());
         var satisfied = wouldSatisfy.Single(v => v!["policyName"]!.GetValue<string>() == "dev to qa");
-        Assert.Contains("would copy to qa/base:latest", satisfied.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("would copy to qa/base:latest", satisfied!.ToJsonString(), StringComparison.Ordinal);
 
         // The same image under another tag fails the tag criterion.
         (_, report) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run",
