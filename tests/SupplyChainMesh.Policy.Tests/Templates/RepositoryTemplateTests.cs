@@ -51,13 +51,18 @@ public class RepositoryTemplateTests
     {
         var noCritical = new PromotionPolicy
         {
-            Id = Guid.NewGuid(), Name = "no critical", SourceRepository = "dev/*",
+            Id = Guid.NewGuid(),
+            Name = "no critical",
+            SourceRepository = "dev/*",
             Criteria = [new VulnerabilityCountCriterion { Severity = SeverityBucket.Critical, Count = 0 }],
             Action = new PromotionAction { TargetRepository = "qa/{name}" },
         };
         var noKev = new PromotionPolicy
         {
-            Id = Guid.NewGuid(), Name = "no kev", SourceRepository = "dev/*", Criteria = [new KevCriterion()],
+            Id = Guid.NewGuid(),
+            Name = "no kev",
+            SourceRepository = "dev/*",
+            Criteria = [new KevCriterion()],
             Action = new PromotionAction { TargetRepository = "qa/{name}" },
         };
         string Print(PromotionPolicy policy, Assessments.ImageAssessment image, params PromotionPolicy[] all)
