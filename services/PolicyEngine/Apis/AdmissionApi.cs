@@ -124,8 +124,8 @@ public static class AdmissionApi
         catch (DbUpdateConcurrencyException)
         {
             // Changed (or deleted) between our read and our write.
-            var current = await db.AdmissionRules.AsNoTracking().Where(r => r.Id == stored.Id).Select(r => (int?)r.Version).SingleOrDefaultAsync(ct);
-            return current is null ? ApiRequests.NotFound($"Admission rule {stored.Id}") : ApiRequests.VersionMismatch(expected ?? 0, current.Value);
+            var storedVersion = await db.AdmissionRules.AsNoTracking().Where(r => r.Id == stored.Id).Select(r => (int?)r.Version).SingleOrDefaultAsync(ct);
+            return storedVersion is null ? ApiRequests.NotFound($"Admission rule {stored.Id}") : ApiRequests.VersionMismatch(expected ?? 0, storedVersion.Value);
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
