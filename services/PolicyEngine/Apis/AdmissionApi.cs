@@ -123,7 +123,9 @@ public static class AdmissionApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return ApiRequests.VersionMismatch(expected ?? 0, -1);
+            // Changed (or deleted) between our read and our write.
+            var storedVersion = await db.AdmissionRules.AsNoTracking().Where(r => r.Id == stored.Id).Select(r => (int?)r.Version).SingleOrDefaultAsync(ct);
+            return storedVersion is null ? ApiRequests.NotFound($"Admission rule {stored.Id}") : ApiRequests.VersionMismatch(expected ?? 0, storedVersion.Value);
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {

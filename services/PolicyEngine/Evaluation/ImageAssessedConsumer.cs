@@ -61,8 +61,17 @@ public sealed class ImageAssessedConsumer(
             {
                 row = new StoredVerdict
                 {
-                    PolicyId = verdict.PolicyId, Registry = image.Registry, Repository = image.Repository, Digest = image.Digest, Tag = tag,
-                    PolicyName = verdict.PolicyName, Outcome = "", Fingerprint = "", Document = "", ReportId = message.ReportId, EvaluatedAt = now,
+                    PolicyId = verdict.PolicyId,
+                    Registry = image.Registry,
+                    Repository = image.Repository,
+                    Digest = image.Digest,
+                    Tag = tag,
+                    PolicyName = verdict.PolicyName,
+                    Outcome = "",
+                    Fingerprint = "",
+                    Document = "",
+                    ReportId = message.ReportId,
+                    EvaluatedAt = now,
                 };
                 db.Verdicts.Add(row);
             }

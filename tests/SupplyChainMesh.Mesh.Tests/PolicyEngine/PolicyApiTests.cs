@@ -129,9 +129,11 @@ public sealed class PolicyApiTests : IAsyncLifetime
         (response, report) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run",
             $$"""{ "repository": "dev/base", "digest": "{{digest}}", "tag": "latest" }""");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var satisfied = Assert.Single(report!["wouldSatisfy"]!.AsArray());
-        Assert.Equal("dev to qa", satisfied!["policyName"]!.GetValue<string>());
-        Assert.Contains("would copy to qa/base:latest", satisfied.ToJsonString(), StringComparison.Ordinal);
+        // bookworm-minbase has only low and negligible findings: both dev policies hold.
+        var wouldSatisfy = report!["wouldSatisfy"]!.AsArray();
+        Assert.Equal(["dev to qa", "no high"], wouldSatisfy.Select(v => v!["policyName"]!.GetValue<string>()).Order());
+        var satisfied = wouldSatisfy.Single(v => v!["policyName"]!.GetValue<string>() == "dev to qa");
+        Assert.Contains("would copy to qa/base:latest", satisfied!.ToJsonString(), StringComparison.Ordinal);
 
         // The same image under another tag fails the tag criterion.
         (_, report) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run",
