@@ -9,6 +9,7 @@ using SupplyChainMesh.Testing;
 namespace SupplyChainMesh.Mesh.Tests;
 
 /// <summary>Ingest on the real broker and database: registry notifications become ImagePushed exactly once.</summary>
+[Collection(Pipeline.PipelineHosts.Ingest)]
 public sealed class IngestWebhookTests
 {
     private const string Secret = "test-webhook-secret";
