@@ -13,7 +13,7 @@ public sealed class ScanRequestTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     internal static async Task<MeshHost<IngestOptions>> IngestAsync() =>
-        new(new Dictionary<string, string?>
+        await PipelineHosts.ReadyAsync(new MeshHost<IngestOptions>(new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = await BackingServices.RabbitMqUriAsync(),
             ["ConnectionStrings:Postgres"] = await BackingServices.FreshDatabaseAsync("ingest"),
@@ -21,7 +21,7 @@ public sealed class ScanRequestTests
             ["Registry:Url"] = $"http://{BackingServices.Registry}",
             // Nothing listens here: the status falls back to what the events said.
             ["Services:LayerScanner"] = $"http://127.0.0.1:{PipelineHosts.DeadRegistryPort}",
-        });
+        }));
 
     [Fact]
     public async Task A_tag_is_resolved_to_its_digest_and_published_once()

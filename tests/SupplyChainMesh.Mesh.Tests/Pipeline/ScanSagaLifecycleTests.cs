@@ -29,7 +29,7 @@ public sealed class ScanSagaLifecycleTests
             ["Scanner:LayerTimeoutSeconds"] = "3",
             ["Scanner:TimeoutSweepSeconds"] = "0.5",
         });
-        _ = host.Services;
+        await PipelineHosts.ReadyAsync(host);
 
         await probe.Bus.Publish(ScanSagaTests.Pushed(image));
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
@@ -48,6 +48,7 @@ public sealed class ScanSagaLifecycleTests
         var database = await BackingServices.FreshDatabaseAsync("tags");
         await using (var sagaOnly = ScanSagaTests.Scanner(database, consumeLayers: false))
         {
+            await PipelineHosts.ReadyAsync(sagaOnly);
             await probe.Bus.Publish(ScanSagaTests.Pushed(image));
             await ScanSagaTests.WaitForStateAsync(sagaOnly, image.ScanId, "Scanning");
             await probe.Bus.Publish(ScanSagaTests.Pushed(image with { Tag = "v1.2" }));
@@ -56,7 +57,7 @@ public sealed class ScanSagaLifecycleTests
         }
 
         await using var workers = ScanSagaTests.Scanner(database);
-        _ = workers.Services;
+        await PipelineHosts.ReadyAsync(workers);
         var first = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
         var second = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
         Assert.True(first.Succeeded && second.Succeeded, first.FailureReason ?? second.FailureReason);
@@ -71,7 +72,7 @@ public sealed class ScanSagaLifecycleTests
             await registry.DeleteManifestAsync(image.Repository, image.Digest);
         await using var probe = await BusProbe<ImageScanned>.StartAsync();
         await using var host = ScanSagaTests.Scanner(await BackingServices.FreshDatabaseAsync("deleted"));
-        _ = host.Services;
+        await PipelineHosts.ReadyAsync(host);
 
         await probe.Bus.Publish(ScanSagaTests.Pushed(image));
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
