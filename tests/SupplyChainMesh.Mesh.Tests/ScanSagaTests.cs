@@ -76,7 +76,7 @@ public sealed class ScanSagaTests
         var (image, _) = await PushAppsAsync();
         await using var probe = await BusProbe<ImageScanned>.StartAsync();
         await using var host = Scanner(await BackingServices.FreshDatabaseAsync("scan"));
-        _ = host.Services; // start the host: migrations, bus
+        await Pipeline.PipelineHosts.ReadyAsync(host); // migrations, bus
 
         await probe.Bus.Publish(Pushed(image));
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
@@ -122,7 +122,7 @@ public sealed class ScanSagaTests
 
         // A new host with workers picks the queued layers up and the saga finishes from its stored state.
         await using var second = Scanner(database);
-        _ = second.Services;
+        await Pipeline.PipelineHosts.ReadyAsync(second);
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
         Assert.True(scanned.Succeeded, scanned.FailureReason);
         Assert.Equal("Complete", (await StateAsync(second, image.ScanId)).CurrentState);
@@ -133,7 +133,7 @@ public sealed class ScanSagaTests
     {
         await using var probe = await BusProbe<ImageScanned>.StartAsync();
         await using var host = Scanner(await BackingServices.FreshDatabaseAsync("gone"));
-        _ = host.Services;
+        await Pipeline.PipelineHosts.ReadyAsync(host);
         var image = new ImageIdentity(BackingServices.Registry, "gone/dev/app", "latest", IngestWebhookTests.RandomDigest());
 
         await probe.Bus.Publish(Pushed(image));

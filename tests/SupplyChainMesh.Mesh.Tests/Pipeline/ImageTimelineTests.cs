@@ -56,7 +56,10 @@ public sealed class ImageTimelineTests
         var policy = Guid.NewGuid();
         await bus.Publish(new PolicyViolated
         {
-            Image = image, PolicyId = policy, PolicyName = "no-critical", Fingerprint = "f1",
+            Image = image,
+            PolicyId = policy,
+            PolicyName = "no-critical",
+            Fingerprint = "f1",
             FailedCriteria = [new FailedCriterion("maxCritical", "2 critical vulnerabilities, at most 0 allowed", ["CVE-2024-0001", "CVE-2024-0002"])],
         });
         var blocked = await WaitForStateAsync(client, image, "blocked");
