@@ -1,5 +1,10 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
 using SupplyChainMesh.Ingest.Infrastructure;
+using SupplyChainMesh.Ingest.Requests;
+using SupplyChainMesh.Ingest.Timeline;
 using SupplyChainMesh.Ingest.Webhooks;
+using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Persistence.Startup;
 using SupplyChainMesh.ServiceDefaults;
 
@@ -10,7 +15,12 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<IngestDbContext>(IngestDbContext.Schema);
-        builder.AddMessaging(_ => { });
+        builder.AddMessaging(x => x.AddConsumer<ImageTimelineConsumer, ImageTimelineConsumerDefinition>());
+        builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
+        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value));
+        builder.Services.AddScoped<ScanRequestResolver>();
+        builder.Services.AddHttpClient<ScanProgressClient>(http =>
+            http.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<PushRecorder>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -11,4 +11,5 @@ app.UseExceptionHandler();
 app.MapDefaultEndpoints();
 app.MapRegistryEventsApi();
 app.MapImagesApi();
+app.MapImageStatusApi();
 app.Run();

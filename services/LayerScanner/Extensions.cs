@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.LayerScanner.Infrastructure;
 using SupplyChainMesh.LayerScanner.Scanning;
@@ -31,6 +32,8 @@ internal static class Extensions
         builder.Services.AddSingleton<IImageResolver, RegistryImageResolver>();
         builder.Services.AddScoped<ILayerFindingsIndex, LayerFindingsIndex>();
         builder.Services.AddScoped<DispatchLayersActivity>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<ScanTimeoutSweeper>();
 
         // A process can be saga-only or worker-only: Scanner:ConsumeLayers=false leaves the scan-layer queue to others.
         var consumeLayers = builder.Configuration.GetValue("Scanner:ConsumeLayers", true);

@@ -5,6 +5,7 @@ using SupplyChainMesh.Testing;
 namespace SupplyChainMesh.Mesh.Tests;
 
 /// <summary><c>/health/ready</c> follows the broker; <c>/health/live</c> does not.</summary>
+[Collection(Pipeline.PipelineHosts.Ingest)]
 public sealed class HealthReadinessTests
 {
     [Fact]

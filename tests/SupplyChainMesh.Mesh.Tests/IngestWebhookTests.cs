@@ -9,18 +9,20 @@ using SupplyChainMesh.Testing;
 namespace SupplyChainMesh.Mesh.Tests;
 
 /// <summary>Ingest on the real broker and database: registry notifications become ImagePushed exactly once.</summary>
+[Collection(Pipeline.PipelineHosts.Ingest)]
 public sealed class IngestWebhookTests
 {
     private const string Secret = "test-webhook-secret";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
+    // Ready before use: a host disposed while its bus still starts leaves consumers behind on the shared queues.
     private static async Task<MeshHost<IngestOptions>> StartIngestAsync(string? rabbitUri = null) =>
-        new(new Dictionary<string, string?>
+        await Pipeline.PipelineHosts.ReadyAsync(new MeshHost<IngestOptions>(new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = rabbitUri ?? await BackingServices.RabbitMqUriAsync(),
             ["ConnectionStrings:Postgres"] = await BackingServices.FreshDatabaseAsync("ingest"),
             ["Ingest:WebhookSecret"] = Secret,
-        });
+        }));
 
     internal static string Envelope(string eventId, string repository, string tag, string digest, string action = "push",
         string mediaType = "application/vnd.oci.image.manifest.v1+json") =>

@@ -11,6 +11,7 @@ namespace SupplyChainMesh.Mesh.Tests;
 /// The scan saga and the layer workers on the real broker, database and registry, with the real bookworm-apps image
 /// (two layers). One class: LayerScanner hosts share the saga and scan-layer queues, so they must not run side by side.
 /// </summary>
+[Collection(Pipeline.PipelineHosts.LayerScanner)]
 public sealed class ScanSagaTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromMinutes(3);
@@ -24,15 +25,19 @@ public sealed class ScanSagaTests
         return (new ImageIdentity(registry, repository, "latest", digest), repository);
     }
 
-    private static MeshHost<ImageScanState> Scanner(string database, bool consumeLayers = true) =>
-        new(new Dictionary<string, string?>
+    internal static MeshHost<ImageScanState> Scanner(string database, bool consumeLayers = true, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = BackingServices.RabbitMqUriAsync().GetAwaiter().GetResult(),
             ["ConnectionStrings:Postgres"] = database,
             ["Scanner:ConsumeLayers"] = consumeLayers ? "true" : "false",
-        });
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
+        return new(settings);
+    }
 
-    private static ImagePushed Pushed(ImageIdentity image) => new()
+    internal static ImagePushed Pushed(ImageIdentity image) => new()
     {
         Image = image,
         MediaType = "application/vnd.oci.image.manifest.v1+json",
@@ -41,14 +46,14 @@ public sealed class ScanSagaTests
         EventId = Guid.NewGuid().ToString(),
     };
 
-    private static async Task<ImageScanState> StateAsync(MeshHost<ImageScanState> host, Guid id)
+    internal static async Task<ImageScanState> StateAsync(MeshHost<ImageScanState> host, Guid id)
     {
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScannerDbContext>();
         return await db.Scans.AsNoTracking().SingleAsync(s => s.CorrelationId == id);
     }
 
-    private static async Task WaitForStateAsync(MeshHost<ImageScanState> host, Guid id, string state)
+    internal static async Task WaitForStateAsync(MeshHost<ImageScanState> host, Guid id, string state)
     {
         var deadline = DateTime.UtcNow + Wait;
         string? last = null;
@@ -71,7 +76,7 @@ public sealed class ScanSagaTests
         var (image, _) = await PushAppsAsync();
         await using var probe = await BusProbe<ImageScanned>.StartAsync();
         await using var host = Scanner(await BackingServices.FreshDatabaseAsync("scan"));
-        _ = host.Services; // start the host: migrations, bus
+        await Pipeline.PipelineHosts.ReadyAsync(host); // migrations, bus
 
         await probe.Bus.Publish(Pushed(image));
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
@@ -117,7 +122,7 @@ public sealed class ScanSagaTests
 
         // A new host with workers picks the queued layers up and the saga finishes from its stored state.
         await using var second = Scanner(database);
-        _ = second.Services;
+        await Pipeline.PipelineHosts.ReadyAsync(second);
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
         Assert.True(scanned.Succeeded, scanned.FailureReason);
         Assert.Equal("Complete", (await StateAsync(second, image.ScanId)).CurrentState);
@@ -128,7 +133,7 @@ public sealed class ScanSagaTests
     {
         await using var probe = await BusProbe<ImageScanned>.StartAsync();
         await using var host = Scanner(await BackingServices.FreshDatabaseAsync("gone"));
-        _ = host.Services;
+        await Pipeline.PipelineHosts.ReadyAsync(host);
         var image = new ImageIdentity(BackingServices.Registry, "gone/dev/app", "latest", IngestWebhookTests.RandomDigest());
 
         await probe.Bus.Publish(Pushed(image));

@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Ingest.Infrastructure;
+using SupplyChainMesh.Ingest.Requests;
+using SupplyChainMesh.Ingest.Webhooks;
 
 namespace SupplyChainMesh.Ingest.Apis;
 
@@ -9,6 +12,12 @@ public static class ImagesApi
     public sealed record TagView(string Registry, string Repository, string Tag, string Digest, DateTimeOffset UpdatedAt);
 
     public sealed record PushView(string Registry, string Repository, string Tag, string Digest, string Source, string? Actor, DateTimeOffset PushedAt);
+
+    public sealed record ScanRequest(string? Reference);
+
+    /// <summary>What a scan request started: the image resolved to its digest, and whether it was new (a repeat of an
+    /// already recorded (repository, digest, tag) starts nothing).</summary>
+    public sealed record ScanReceipt(string Registry, string Repository, string? Tag, string Digest, string MediaType, bool Accepted);
 
     public static IEndpointRouteBuilder MapImagesApi(this IEndpointRouteBuilder app)
     {
@@ -25,6 +34,39 @@ public static class ImagesApi
                 .OrderByDescending(p => p.PushedAt)
                 .Select(p => new PushView(p.Registry, p.Repository, p.Tag, p.Digest, p.Source, p.Actor, p.PushedAt))
                 .Take(1000).ToListAsync(ct));
+        api.MapPost("/scan", ScanAsync);
         return app;
+    }
+
+    /// <summary>"Scan this image": resolved and recorded like a registry push (source <c>api</c>), with the same dedupe
+    /// and the same 503 when the push cannot be put durably on the broker.</summary>
+    private static async Task<Results<Accepted<ScanReceipt>, Ok<ScanReceipt>, ProblemHttpResult>> ScanAsync(
+        ScanRequest? request, ScanRequestResolver resolver, PushRecorder recorder, ILogger<ScanRequestResolver> logger, CancellationToken ct)
+    {
+        PushNotice push;
+        try
+        {
+            push = await resolver.ResolveAsync(request?.Reference, ct);
+        }
+        catch (ScanRequestException ex)
+        {
+            return TypedResults.Problem(statusCode: ex.Status, title: "Cannot scan this reference", detail: ex.Message);
+        }
+
+        bool accepted;
+        try
+        {
+            accepted = await recorder.RecordAsync(push, ct);
+        }
+        catch (Exception ex) when (RegistryEventsApi.IsUnavailable(ex))
+        {
+            logger.LogError(ex, "Could not record the scan request for {Repository}@{Digest}", push.Repository, push.Digest);
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not recorded",
+                detail: "The message broker or the database is unavailable; retry later.");
+        }
+        var receipt = new ScanReceipt(push.Registry, push.Repository, push.Tag.Length == 0 ? null : push.Tag, push.Digest, push.MediaType, accepted);
+        return accepted
+            ? TypedResults.Accepted($"/api/images/status?repository={Uri.EscapeDataString(push.Repository)}&digest={Uri.EscapeDataString(push.Digest)}", receipt)
+            : TypedResults.Ok(receipt);
     }
 }

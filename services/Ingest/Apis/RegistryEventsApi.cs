@@ -38,7 +38,7 @@ public static class RegistryEventsApi
                 if (await recorder.RecordAsync(push, ct)) accepted++;
             }
         }
-        catch (Exception ex) when (ex is MassTransit.MassTransitException or TimeoutException or OperationCanceledException or Npgsql.NpgsqlException)
+        catch (Exception ex) when (IsUnavailable(ex))
         {
             // The registry re-sends a notification that did not get a 2xx: nothing is lost by refusing now.
             logger.LogError(ex, "Could not record a push durably; answering 503 so the registry retries");
@@ -47,4 +47,8 @@ public static class RegistryEventsApi
         }
         return TypedResults.Ok(new Receipt(accepted, result.Pushes.Count - accepted, result.Ignored));
     }
+
+    /// <summary>The broker or the database did not take the push: the caller should retry later (503).</summary>
+    internal static bool IsUnavailable(Exception ex) =>
+        ex is MassTransit.MassTransitException or TimeoutException or OperationCanceledException or Npgsql.NpgsqlException;
 }

@@ -25,16 +25,30 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
                 CreatedAt = DateTimeOffset.UtcNow,
             });
         });
-        Event(() => LayerDone, e => e.CorrelateById(m => m.Message.ScanId));
+        Event(() => LayerDone, e =>
+        {
+            e.CorrelateById(m => m.Message.ScanId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => TimedOut, e =>
+        {
+            e.CorrelateById(m => m.Message.ScanId);
+            e.OnMissingInstance(m => m.Discard());
+        });
 
         Initially(DispatchLayers(When(Pushed).Then(c => Remember(c.Saga, c.Message))));
 
         During(Scanning,
             When(Pushed).Then(c => Remember(c.Saga, c.Message)),
-            Settle(When(LayerDone).Then(c => Record(c.Saga, c.Message)), pending: null));
+            Settle(When(LayerDone).Then(c => Record(c.Saga, c.Message)), pending: null),
+            // Only when still stalled: a layer may have come back after the sweep looked.
+            Settle(When(TimedOut, c => DateTimeOffset.UtcNow - c.Saga.UpdatedAt >= c.Message.Timeout)
+                .Then(c => c.Saga.FailureReason = StalledReason(c.Saga, c.Message.Timeout)), pending: null),
+            Ignore(TimedOut));
 
         During(Complete,
             Ignore(LayerDone),
+            Ignore(TimedOut),
             // Same digest, new tag: the finished scan serves it; policies see the new tag.
             When(Pushed, c => !string.IsNullOrEmpty(c.Message.Image.Tag) && !c.Saga.Tags.Contains(c.Message.Image.Tag!))
                 .Then(c => Remember(c.Saga, c.Message))
@@ -43,6 +57,7 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
 
         During(Failed,
             Ignore(LayerDone),
+            Ignore(TimedOut),
             DispatchLayers(When(Pushed)
                 .Then(c => { Remember(c.Saga, c.Message); c.Saga.FailureReason = null; c.Saga.LayersDone.Clear(); })));
     }
@@ -61,10 +76,16 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
                 ? ok.If(c => IsComplete(c.Saga), done => Finish(done).TransitionTo(Complete))
                 : ok.IfElse(c => IsComplete(c.Saga), done => Finish(done).TransitionTo(Complete), rest => rest.TransitionTo(pending)));
 
+    /// <summary>One <see cref="ImageScanned"/> per tag the digest was pushed under while it was scanned: policies
+    /// select by tag, so each tag is judged.</summary>
     private static EventActivityBinder<ImageScanState, T> Finish<T>(EventActivityBinder<ImageScanState, T> binder)
         where T : class =>
         binder.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
-            .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Saga.Tags.LastOrDefault())));
+            .ThenAsync(async c =>
+            {
+                foreach (var tag in c.Saga.Tags.Count == 0 ? [null] : c.Saga.Tags.ToList<string?>())
+                    await c.Publish(Scanned(c.Saga, tag), c.CancellationToken);
+            });
 
     public State Scanning { get; private set; } = null!;
     public State Complete { get; private set; } = null!;
@@ -72,6 +93,13 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
 
     public Event<ImagePushed> Pushed { get; private set; } = null!;
     public Event<LayerScanned> LayerDone { get; private set; } = null!;
+    public Event<ScanTimedOut> TimedOut { get; private set; } = null!;
+
+    private static string StalledReason(ImageScanState saga, TimeSpan timeout)
+    {
+        var missing = saga.Layers.Where(l => !saga.LayersDone.Contains(l)).ToList();
+        return $"{missing.Count} of {saga.Layers.Count} layers did not come back within {timeout.TotalSeconds:0.#} s: {string.Join(", ", missing)}";
+    }
 
     private static void Remember(ImageScanState saga, ImagePushed message)
     {

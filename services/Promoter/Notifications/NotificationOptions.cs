@@ -5,7 +5,7 @@ public sealed class NotificationOptions
 {
     public const string Section = "Notifications";
 
-    /// <summary>Hosts (<c>host</c> or <c>host:port</c>) subscribers may point at. Empty means none: a subscriber URL
+    /// <summary>Hosts subscribers may point at: <c>host</c> (default port only) or <c>host:port</c>. Empty means none: a subscriber URL
     /// is a request the mesh makes from inside the network (SSRF), so it must be allowed explicitly.</summary>
     public IList<string> AllowedHosts { get; } = [];
 
@@ -24,7 +24,8 @@ public sealed class NotificationOptions
     public bool IsAllowed(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return AllowedHosts.Any(h => string.Equals(h, url.Authority, StringComparison.OrdinalIgnoreCase)
-            || (!h.Contains(':', StringComparison.Ordinal) && string.Equals(h, url.Host, StringComparison.OrdinalIgnoreCase)));
+        // Authority leaves out the scheme's default port: "hooks.example.com" allows ports 80/443 only, any other port
+        // must be listed as host:port, so a subscriber cannot reach another service on an allowed machine.
+        return AllowedHosts.Any(h => string.Equals(h, url.Authority, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using SupplyChainMesh.Contracts;
@@ -34,7 +35,9 @@ public sealed class PromoteImageActivity(
         {
             try
             {
-                saga.Detail = await PromoteAsync(saga, context.CancellationToken);
+                var started = Stopwatch.GetTimestamp();
+                var detail = await PromoteAsync(saga, context.CancellationToken);
+                saga.Detail = $"{detail}; {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s";
                 break;
             }
             catch (Exception ex) when (RegistryFaults.IsRegistryFault(ex))

@@ -32,8 +32,16 @@ public static class PipelineHosts
             ["Notifications:PollIntervalSeconds"] = "0.2",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        var host = new MeshHost<PromotionState>(settings);
-        _ = host.Services; // start the bus now, not on the first request
+        return await ReadyAsync(new MeshHost<PromotionState>(settings));
+    }
+
+    /// <summary>Starts the host and waits until its bus is connected and its queues are bound. A host disposed while
+    /// its bus is still starting leaves a bus behind that keeps taking (and failing) messages from the shared queues.</summary>
+    public static async Task<MeshHost<T>> ReadyAsync<T>(MeshHost<T> host)
+        where T : class
+    {
+        using var client = host.CreateClient();
+        await HealthReadinessTests.WaitForReadyAsync(client, System.Net.HttpStatusCode.OK);
         return host;
     }
 

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using MassTransit;
+using SupplyChainMesh.Contracts;
+using SupplyChainMesh.Testing;
+
+namespace SupplyChainMesh.Mesh.Tests.Pipeline;
+
+/// <summary>The image timeline in Ingest: the pipeline's events, out of order and repeated, make one status and history.</summary>
+[Collection(PipelineHosts.Ingest)]
+public sealed class ImageTimelineTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private static async Task<Status> WaitForStateAsync(HttpClient client, ImageIdentity image, string state)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        Status? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync($"/api/images/status?repository={image.Repository}&digest={image.Digest}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                last = await response.Content.ReadFromJsonAsync<Status>();
+                if (last!.State == state) return last;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The status stayed {last?.State ?? "unknown"} (wanted {state}).");
+    }
+
+    [Fact]
+    public async Task Events_out_of_order_and_repeated_make_one_forward_moving_status_with_history()
+    {
+        await using var ingest = await ScanRequestTests.IngestAsync();
+        using var client = ingest.CreateClient();
+        await using var probe = await BusProbe<ImagePromoted>.StartAsync();
+        var bus = probe.Bus;
+        var image = new ImageIdentity(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "latest", IngestWebhookTests.RandomDigest());
+        var layers = new[] { IngestWebhookTests.RandomDigest(), IngestWebhookTests.RandomDigest() };
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/images/status?repository={image.Repository}&digest={image.Digest}")).StatusCode);
+
+        await bus.Publish(new ImagePushed { Image = image, MediaType = "application/vnd.oci.image.manifest.v1+json", PushedAt = DateTimeOffset.UtcNow, Source = "api", EventId = "e1" });
+        await bus.Publish(new LayerScanned { ScanId = image.ScanId, Image = image, LayerDigest = layers[0], Index = 0, Succeeded = true, PackageCount = 88, AnalyzerVersion = "v1" });
+        var scanning = await WaitForStateAsync(client, image, "scanning");
+        Assert.Equal(1, scanning.Scan.LayersDone);
+
+        await bus.Publish(new ImageScanned { ScanId = image.ScanId, Image = image, Layers = layers, AnalyzerVersion = "v1", Succeeded = true });
+        var reportId = Guid.NewGuid();
+        var assessedId = NewId.NextGuid();
+        var assessed = new ImageAssessed { Image = image, ReportId = reportId, Counts = new SeverityCounts(2, 5, 7, 1, 0, 0), KevCount = 1, FixableCount = 9, AssessedAt = DateTimeOffset.UtcNow, Trigger = "scan" };
+        // The same message delivered twice (same MessageId): recorded once.
+        await bus.Publish(assessed, c => c.MessageId = assessedId);
+        await bus.Publish(assessed, c => c.MessageId = assessedId);
+        var policy = Guid.NewGuid();
+        await bus.Publish(new PolicyViolated
+        {
+            Image = image,
+            PolicyId = policy,
+            PolicyName = "no-critical",
+            Fingerprint = "f1",
+            FailedCriteria = [new FailedCriterion("maxCritical", "2 critical vulnerabilities, at most 0 allowed", ["CVE-2024-0001", "CVE-2024-0002"])],
+        });
+        var blocked = await WaitForStateAsync(client, image, "blocked");
+        Assert.Equal(new Assessment(reportId, 2, 5, 7, 1, 0, 0, 1, 9), blocked.Assessment);
+        Assert.Equal((2, 2), (blocked.Scan.LayersDone, blocked.Scan.LayersTotal));
+        var verdict = Assert.Single(blocked.Verdicts);
+        Assert.False(verdict.Satisfied);
+        Assert.Equal(["CVE-2024-0001", "CVE-2024-0002"], verdict.FailedCriteria.Single().VulnerabilityIds);
+
+        // A late event of an earlier stage does not move the state back.
+        await bus.Publish(new LayerScanned { ScanId = image.ScanId, Image = image, LayerDigest = layers[1], Index = 1, Succeeded = true, PackageCount = 3, AnalyzerVersion = "v1" });
+        await bus.Publish(new ImagePromoted { Image = image, Target = image with { Repository = "qa/app" }, PolicyId = policy, Action = "copy", PromotedAt = DateTimeOffset.UtcNow });
+        var promoted = await WaitForStateAsync(client, image, "promoted");
+        Assert.Equal([$"{image.Registry}/qa/app:latest"], promoted.PromotedTo);
+        Assert.Equal(1, promoted.History.Count(h => h.Kind == "assessed"));
+        Assert.Equal(["pushed", "layer-scanned", "scanned", "assessed", "policy-violated", "layer-scanned", "promoted"], promoted.History.Select(h => h.Kind).ToArray());
+    }
+
+    [Fact]
+    public async Task A_status_request_without_a_valid_repository_and_digest_gets_400()
+    {
+        await using var ingest = await ScanRequestTests.IngestAsync();
+        using var client = ingest.CreateClient();
+        var response = await client.GetAsync("/api/images/status?repository=../x&digest=sha256:zz");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("repository", body, StringComparison.Ordinal);
+        Assert.Contains("digest", body, StringComparison.Ordinal);
+    }
+
+    private sealed record Scan(int LayersDone, int? LayersTotal, string? FailureReason);
+
+    private sealed record Assessment(Guid ReportId, int Critical, int High, int Medium, int Low, int Negligible, int Unknown, int Kev, int Fixable);
+
+    private sealed record Verdict(Guid PolicyId, string PolicyName, bool Satisfied, IReadOnlyList<FailedCriterion> FailedCriteria);
+
+    private sealed record History(DateTimeOffset At, string Kind, string Summary);
+
+    private sealed record Status(string State, IReadOnlyList<string> Tags, Scan Scan, Assessment? Assessment, IReadOnlyList<Verdict> Verdicts,
+        IReadOnlyList<string> PromotedTo, IReadOnlyList<History> History);
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using SupplyChainMesh.Contracts;
+using SupplyChainMesh.Ingest;
+using SupplyChainMesh.Testing;
+
+namespace SupplyChainMesh.Mesh.Tests.Pipeline;
+
+/// <summary>POST /api/images/scan on the real broker, database and registry: a reference becomes ImagePushed once.</summary>
+[Collection(PipelineHosts.Ingest)]
+public sealed class ScanRequestTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    internal static async Task<MeshHost<IngestOptions>> IngestAsync() =>
+        await PipelineHosts.ReadyAsync(new MeshHost<IngestOptions>(new Dictionary<string, string?>
+        {
+            ["RabbitMq:Uri"] = await BackingServices.RabbitMqUriAsync(),
+            ["ConnectionStrings:Postgres"] = await BackingServices.FreshDatabaseAsync("ingest"),
+            ["Ingest:WebhookSecret"] = "pipeline-secret",
+            ["Registry:Url"] = $"http://{BackingServices.Registry}",
+            // Nothing listens here: the status falls back to what the events said.
+            ["Services:LayerScanner"] = $"http://127.0.0.1:{PipelineHosts.DeadRegistryPort}",
+        }));
+
+    [Fact]
+    public async Task A_tag_is_resolved_to_its_digest_and_published_once()
+    {
+        var repository = PipelineHosts.UniqueRepository("dev/app");
+        await Skopeo.PushAsync("bookworm-minbase", BackingServices.Registry, $"{repository}:latest");
+        var digest = await Skopeo.DigestAsync(BackingServices.Registry, $"{repository}:latest");
+        await using var probe = await BusProbe<ImagePushed>.StartAsync();
+        await using var ingest = await IngestAsync();
+        using var client = ingest.CreateClient();
+
+        var first = await client.PostAsJsonAsync("/api/images/scan", new { reference = $"{BackingServices.Registry}/{repository}:latest" });
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var receipt = await first.Content.ReadFromJsonAsync<Receipt>();
+        Assert.Equal(new Receipt(BackingServices.Registry, repository, "latest", digest, "application/vnd.oci.image.manifest.v1+json", true), receipt);
+        var pushed = await probe.NextAsync(m => m.Image.Digest == digest, Wait);
+        Assert.Equal(("api", new ImageIdentity(BackingServices.Registry, repository, "latest", digest)), (pushed.Source, pushed.Image));
+
+        // Without a host the mesh's registry is meant; the same (repository, digest, tag) is not published again.
+        var again = await client.PostAsJsonAsync("/api/images/scan", new { reference = $"{repository}:latest" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.False((await again.Content.ReadFromJsonAsync<Receipt>())!.Accepted);
+        Assert.Equal(0, await probe.CountAsync(m => m.Image.Digest == digest, TimeSpan.FromSeconds(2)));
+    }
+
+    [Theory]
+    [InlineData("", HttpStatusCode.BadRequest, "'reference' is required")]
+    [InlineData("127.0.0.1:5050/Dev/App:latest", HttpStatusCode.BadRequest, "not a valid")]
+    [InlineData("127.0.0.1:5050/dev/app:bad tag", HttpStatusCode.BadRequest, "is not a valid tag")]
+    [InlineData("127.0.0.1:5050/pipeline-none/dev/app:latest", HttpStatusCode.NotFound, "does not exist")]
+    public async Task A_bad_or_unknown_reference_gets_a_problem_and_publishes_nothing(string reference, HttpStatusCode status, string reason)
+    {
+        await using var ingest = await IngestAsync();
+        using var client = ingest.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/images/scan", new { reference });
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private sealed record Receipt(string Registry, string Repository, string? Tag, string Digest, string MediaType, bool Accepted);
+}

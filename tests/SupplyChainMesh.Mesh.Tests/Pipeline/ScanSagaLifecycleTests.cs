@@ -1,0 +1,83 @@
+using SupplyChainMesh.Contracts;
+using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.Testing;
+
+namespace SupplyChainMesh.Mesh.Tests.Pipeline;
+
+/// <summary>The scan saga's edges on the real broker, database and registry, with the real bookworm-minbase image:
+/// a layer that never comes back, tags pushed while the scan runs, a manifest deleted before the scan.</summary>
+[Collection(PipelineHosts.LayerScanner)]
+public sealed class ScanSagaLifecycleTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(3);
+
+    private static async Task<ImageIdentity> PushMinbaseAsync(string tag = "latest")
+    {
+        var repository = PipelineHosts.UniqueRepository("dev/app");
+        await Skopeo.PushAsync("bookworm-minbase", BackingServices.Registry, $"{repository}:{tag}");
+        return new ImageIdentity(BackingServices.Registry, repository, tag, await Skopeo.DigestAsync(BackingServices.Registry, $"{repository}:{tag}"));
+    }
+
+    [Fact]
+    public async Task A_layer_that_never_comes_back_fails_the_scan_after_the_timeout_with_the_reason()
+    {
+        var image = await PushMinbaseAsync();
+        await using var probe = await BusProbe<ImageScanned>.StartAsync();
+        // Saga only: the layer is sent, nobody analyses it.
+        await using var host = ScanSagaTests.Scanner(await BackingServices.FreshDatabaseAsync("timeout"), consumeLayers: false, new Dictionary<string, string?>
+        {
+            ["Scanner:LayerTimeoutSeconds"] = "3",
+            ["Scanner:TimeoutSweepSeconds"] = "0.5",
+        });
+        await PipelineHosts.ReadyAsync(host);
+
+        await probe.Bus.Publish(ScanSagaTests.Pushed(image));
+        var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
+        Assert.False(scanned.Succeeded);
+        Assert.Contains("1 of 1 layers did not come back within 3 s", scanned.FailureReason, StringComparison.Ordinal);
+        var state = await ScanSagaTests.StateAsync(host, image.ScanId);
+        Assert.Equal("Failed", state.CurrentState);
+        Assert.Contains(state.Layers.Single(), scanned.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tags_pushed_while_the_scan_runs_each_get_ImageScanned()
+    {
+        var image = await PushMinbaseAsync();
+        await using var probe = await BusProbe<ImageScanned>.StartAsync();
+        var database = await BackingServices.FreshDatabaseAsync("tags");
+        await using (var sagaOnly = ScanSagaTests.Scanner(database, consumeLayers: false))
+        {
+            await PipelineHosts.ReadyAsync(sagaOnly);
+            await probe.Bus.Publish(ScanSagaTests.Pushed(image));
+            await ScanSagaTests.WaitForStateAsync(sagaOnly, image.ScanId, "Scanning");
+            await probe.Bus.Publish(ScanSagaTests.Pushed(image with { Tag = "v1.2" }));
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await ScanSagaTests.StateAsync(sagaOnly, image.ScanId)).Tags.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        }
+
+        await using var workers = ScanSagaTests.Scanner(database);
+        await PipelineHosts.ReadyAsync(workers);
+        var first = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
+        var second = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
+        Assert.True(first.Succeeded && second.Succeeded, first.FailureReason ?? second.FailureReason);
+        Assert.Equal("latest,v1.2", string.Join(",", new[] { first.Image.Tag, second.Image.Tag }.Order()));
+    }
+
+    [Fact]
+    public async Task A_manifest_deleted_after_the_push_fails_the_scan_with_the_reason()
+    {
+        var image = await PushMinbaseAsync();
+        using (var registry = new RegistryClient(image.Registry))
+            await registry.DeleteManifestAsync(image.Repository, image.Digest);
+        await using var probe = await BusProbe<ImageScanned>.StartAsync();
+        await using var host = ScanSagaTests.Scanner(await BackingServices.FreshDatabaseAsync("deleted"));
+        await PipelineHosts.ReadyAsync(host);
+
+        await probe.Bus.Publish(ScanSagaTests.Pushed(image));
+        var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
+        Assert.False(scanned.Succeeded);
+        Assert.Contains("gone from the registry", scanned.FailureReason, StringComparison.Ordinal);
+        Assert.Equal("Failed", (await ScanSagaTests.StateAsync(host, image.ScanId)).CurrentState);
+    }
+}
