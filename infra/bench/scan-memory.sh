@@ -18,9 +18,6 @@ OUT=$ROOT/.local/bench/scan-memory
 [[ -d $ROOTFS/var/lib/dpkg ]] || { echo "no rootfs at $ROOTFS (build the test images first)" >&2; exit 2; }
 mkdir -p "$OUT"
 
-echo "building scm (Release)..." >&2
-dotnet publish "$ROOT/services/Cli" -c Release -o "$OUT/scm" --nologo -v q >&2
-SCM=$OUT/scm/scm
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
@@ -61,12 +58,16 @@ build_image() {  # build_image SIZE_MIB -> OCI layout $OUT/SIZE
   echo "built $dir: layer of $((tar_bytes >> 20)) MiB tar, $((layer_size >> 20)) MiB gzip" >&2
 }
 
+for size in "${SIZES[@]}"; do build_image "$size"; done
+echo "building scm (Release)..." >&2
+dotnet publish "$ROOT/services/Cli" -c Release -o "$OUT/scm" --nologo -v q >&2
+SCM=$OUT/scm/scm
+
 printf '%-10s %10s %10s %10s %9s %s\n' size_MiB tar_MiB wall_s cpu_s peak_MiB packages
 for size in "${SIZES[@]}"; do
-  build_image "$size"
   /usr/bin/time -f '%e %U %S %M' -o "$OUT/time.tmp" "$SCM" scan "oci:$OUT/$size:big" --format json --quiet >"$OUT/scan-$size.json"
   read -r wall user sys rss <"$OUT/time.tmp"
-  tar_mib=$(python3 -c "import json,sys; d=json.load(open('$OUT/scan-$size.json')); print(d[0]['layers'][0]['stats']['uncompressedBytes'] >> 20 if isinstance(d, list) else '')" 2>/dev/null || echo '?')
+  tar_mib=$(python3 -c "import json,sys; d=json.load(open('$OUT/scan-$size.json')); print(d['images'][0]['inventory']['layers'][0]['stats']['uncompressedBytes'] >> 20)" 2>/dev/null || echo '?')
   packages=$(grep -o '"purl"' "$OUT/scan-$size.json" | wc -l)
   printf '%-10s %10s %10s %10.2f %9d %s\n' "$size" "$tar_mib" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) "$packages"
 done
