@@ -87,7 +87,9 @@ public sealed class LayerReader
         };
         using Stream decompressor = compression switch
         {
-            LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
+            LayerCompression.Gzip => ZlibNative.IsAvailable
+                ? new GzipInflateStream(compressed, leaveOpen: true)
+                : new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
             LayerCompression.Zstd => new DecompressionStream(compressed, leaveOpen: true),
             _ => compressed,
         };

@@ -13,6 +13,13 @@ public sealed class DetectorsTests
 
         Assert.Contains(all, d => d is DpkgStatusDetector);
         Assert.Contains(all, d => d is OsReleaseDetector);
+        // Detectors whose primary constructor takes optional settings are found too.
+        Assert.Contains(all, d => d is Analysis.Maven.JarDetector);
+        Assert.Contains(all, d => d is Analysis.NuGet.DepsJsonDetector);
+        Assert.Contains(all, d => d is Analysis.Rust.CargoAuditableDetector);
+        Assert.Equal(
+            typeof(Detectors).Assembly.GetTypes().Count(t => t is { IsClass: true, IsAbstract: false } && typeof(IPackageDetector).IsAssignableFrom(t)),
+            all.Count);
         Assert.Equal(all.Count, all.Select(d => d.Name).Distinct().Count());
         Assert.NotSame(all[0], Detectors.All()[0]);
     }
