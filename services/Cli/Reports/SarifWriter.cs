@@ -126,6 +126,7 @@ internal static class SarifWriter
         json.WriteStartObject("message");
         json.WriteString("text",
             $"Package: {package.Name}\nInstalled Version: {finding.InstalledVersion}\nVulnerability {finding.VulnerabilityId}\n" +
+            (finding.Aliases.Count > 0 ? $"Aliases: {string.Join(", ", finding.Aliases)}\n" : "") +
             $"Severity: {VulnerabilityLinks.Word(finding.Severity)}\nFixed Version: {finding.FixedVersion ?? "(not fixed)"}\n" +
             $"Known exploited: {(finding.KnownExploited ? "yes" : "no")}\nLayer: {f.LayerIndex} {f.LayerDigest}\nLink: [{finding.VulnerabilityId}]({VulnerabilityLinks.Url(finding.VulnerabilityId)})");
         json.WriteEndObject();
