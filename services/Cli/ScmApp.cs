@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SupplyChainMesh.Cli.Commands;
 using SupplyChainMesh.Cli.Scanning;
 
 namespace SupplyChainMesh.Cli;
@@ -12,6 +13,13 @@ internal static class ScmApp
             + ExitCodes.ScanHelpText + "\n" + ExitCodes.ApiHelpText)
         {
             ScanCommand.Create(environment),
+            LoginCommand.Create(environment),
+            CatalogueCommands.Images(environment),
+            CatalogueCommands.Image(environment),
+            PolicyCommands.Policy(environment),
+            CatalogueCommands.Promotions(environment),
+            PolicyCommands.Exceptions(environment),
+            TokenCommands.Create(environment),
         };
         return root;
     }
