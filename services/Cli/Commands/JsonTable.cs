@@ -36,8 +36,9 @@ internal static class JsonTable
         var chosen = columns.Where(c => rows.Any(r => TryGet(r, c, out _))).ToList();
         if (chosen.Count == 0 && rows[0].ValueKind == JsonValueKind.Object)
             chosen = [.. rows[0].EnumerateObject().Where(p => p.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)).Select(p => p.Name)];
+        // A heading line, not a table title: Spectre wraps titles to the table's width, which splits digests.
+        if (title is not null) console.WriteLine(title);
         var table = new Table();
-        if (title is not null) table.Title(title);
         if (chosen.Count == 0)
         {
             table.AddColumn("value");
@@ -108,8 +109,8 @@ internal static class JsonTable
 
     private static void WriteObject(IAnsiConsole console, JsonElement answer, string? title)
     {
+        if (title is not null) console.WriteLine(title);
         var table = new Table().AddColumns("Field", "Value");
-        if (title is not null) table.Title(title);
         foreach (var property in answer.EnumerateObject()) table.AddRow(Markup.Escape(property.Name), Markup.Escape(Cell(property.Value)));
         console.Write(table);
     }
