@@ -13,6 +13,10 @@ public sealed class DetectorsTests
 
         Assert.Contains(all, d => d is DpkgStatusDetector);
         Assert.Contains(all, d => d is OsReleaseDetector);
+        // Detectors whose constructor parameters all have defaults count as well.
+        Assert.Contains(all, d => d is Maven.JarDetector);
+        Assert.Contains(all, d => d is NuGet.DepsJsonDetector);
+        Assert.Contains(all, d => d is Rust.CargoAuditableDetector);
         Assert.Equal(all.Count, all.Select(d => d.Name).Distinct().Count());
         Assert.NotSame(all[0], Detectors.All()[0]);
     }
