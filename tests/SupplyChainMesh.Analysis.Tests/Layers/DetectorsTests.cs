@@ -1,6 +1,9 @@
 using SupplyChainMesh.Analysis.Debian;
 using SupplyChainMesh.Analysis.Distributions;
 using SupplyChainMesh.Analysis.Layers;
+using SupplyChainMesh.Analysis.Maven;
+using SupplyChainMesh.Analysis.NuGet;
+using SupplyChainMesh.Analysis.Rust;
 
 namespace SupplyChainMesh.Analysis.Tests.Layers;
 
@@ -14,9 +17,9 @@ public sealed class DetectorsTests
         Assert.Contains(all, d => d is DpkgStatusDetector);
         Assert.Contains(all, d => d is OsReleaseDetector);
         // Detectors whose constructor parameters all have defaults count as well.
-        Assert.Contains(all, d => d is Maven.JarDetector);
-        Assert.Contains(all, d => d is NuGet.DepsJsonDetector);
-        Assert.Contains(all, d => d is Rust.CargoAuditableDetector);
+        Assert.Contains(all, d => d is JarDetector);
+        Assert.Contains(all, d => d is DepsJsonDetector);
+        Assert.Contains(all, d => d is CargoAuditableDetector);
         Assert.Equal(all.Count, all.Select(d => d.Name).Distinct().Count());
         Assert.NotSame(all[0], Detectors.All()[0]);
     }
