@@ -1,8 +1,9 @@
-using System.CommandLine;
 using SupplyChainMesh.Cli;
 
-var root = new RootCommand("scm: SupplyChainMesh command line. Scans container images layer by layer.\n\n" + ExitCodes.HelpText)
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    ScanCommand.Create(),
+    e.Cancel = true;
+    cancel.Cancel();
 };
-return await root.Parse(args).InvokeAsync();
+return await ScmApp.RunAsync(args, Console.Out, Console.Error, CliEnvironment.Default, cancel.Token);
