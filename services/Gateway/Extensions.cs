@@ -94,11 +94,15 @@ internal static partial class Extensions
     {
         var oidcEnabled = oidc.Authority.Length > 0;
         var auth = builder.Services.AddAuthentication(SelectorScheme)
-            .AddPolicyScheme(SelectorScheme, "API token or OIDC bearer", o => o.ForwardDefaultSelector = context =>
-                oidcEnabled && ApiTokenAuthenticationHandler.BearerValue(context.Request) is { } bearer && !bearer.StartsWith(TokenSecrets.Prefix, StringComparison.Ordinal)
-                    ? OidcCallerEnricher.SchemeName
-                    : ApiTokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+            .AddPolicyScheme(SelectorScheme, "API token, basic or OIDC bearer", o => o.ForwardDefaultSelector = context =>
+                // The token service checks basic credentials itself (once: a second check would count a failure twice).
+                !context.Request.Path.StartsWithSegments("/auth") && context.Request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+                    ? BasicAuthenticationHandler.SchemeName
+                    : oidcEnabled && ApiTokenAuthenticationHandler.BearerValue(context.Request) is { } bearer && !bearer.StartsWith(TokenSecrets.Prefix, StringComparison.Ordinal)
+                        ? OidcCallerEnricher.SchemeName
+                        : ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
         if (!oidcEnabled) return;
         auth.AddJwtBearer(OidcCallerEnricher.SchemeName, o =>
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -46,7 +45,7 @@ public static partial class AuthTokenApi
         Caller? caller;
         if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            if (!TryDecodeBasic(header.AsSpan(6).Trim(), out var user, out var secret))
+            if (!BasicAuthenticationHandler.TryRead(header, out var user, out var secret))
                 return Error(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The basic credentials are malformed.");
             var result = await verifier.VerifyAsync(user, secret, ct);
             if (result.Outcome != CredentialVerifier.Outcome.Success)
@@ -151,28 +150,6 @@ public static partial class AuthTokenApi
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Registry token for {User}: requested '{Requested}', granted only '{Granted}'")]
         private static partial void LogScopeCut(ILogger logger, string user, string requested, string granted);
-    }
-
-    private static bool TryDecodeBasic(ReadOnlySpan<char> encoded, out string user, out string secret)
-    {
-        user = secret = "";
-        if (encoded.Length is 0 or > 4096) return false;
-        Span<byte> bytes = stackalloc byte[encoded.Length];
-        if (!Convert.TryFromBase64Chars(encoded, bytes, out var n)) return false;
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, true).GetString(bytes[..n]);
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0) return false;
-        user = text[..colon];
-        secret = text[(colon + 1)..];
-        return true;
     }
 
     /// <summary>The registry's error body (<c>{"errors":[{"code","message"}]}</c>), which docker clients print.</summary>

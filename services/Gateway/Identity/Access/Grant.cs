@@ -3,11 +3,8 @@ namespace SupplyChainMesh.Gateway.Identity.Access;
 /// <summary>An access level on a repository pattern, as one of the caller's teams holds it.</summary>
 public readonly record struct Grant(string Pattern, AccessLevel Level)
 {
-    public bool Matches(string repository) =>
-        Pattern == "*"
-        || (Pattern.EndsWith("/*", StringComparison.Ordinal)
-            ? repository.Length > Pattern.Length - 1 && repository.StartsWith(Pattern.AsSpan(0, Pattern.Length - 1), StringComparison.Ordinal)
-            : string.Equals(Pattern, repository, StringComparison.Ordinal));
+    /// <summary>The one pattern rule, shared with the services that check forwarded identities again.</summary>
+    public bool Matches(string repository) => ServiceDefaults.ForwardedIdentityExtensions.PatternMatches(Pattern, repository);
 
     /// <summary>The wire form carried in claims: <c>dev/*=read-write</c>.</summary>
     public override string ToString() => $"{Pattern}={Level.ToWire()}";
