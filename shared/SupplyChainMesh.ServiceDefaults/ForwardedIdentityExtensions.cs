@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,9 +15,10 @@ namespace SupplyChainMesh.ServiceDefaults;
 /// signed with the gateway's key) and nothing else, so the service can check again what it owns. Configuration
 /// <c>Identity:Forwarded</c>: <c>CertificatePath</c> (PEM of the gateway's signing certificate; required),
 /// <c>Issuer</c> (default <c>scm-gateway</c>), <c>Audience</c> (default <c>scm-services</c>).
-/// Wire it with <c>builder.AddForwardedIdentity()</c> and <c>app.UseAuthentication(); app.UseAuthorization();</c>,
-/// then <c>.RequireAuthorization()</c> on the groups to protect and <see cref="CanAccess"/> /
-/// <see cref="IsNamespaceAdmin"/> in handlers for the resource at hand.
+/// Wire it with <c>builder.AddForwardedIdentity()</c> and <c>app.UseForwardedIdentity()</c> (both do nothing while
+/// <c>CertificatePath</c> is unset): every <c>/api</c> call then needs a valid identity, a call naming a repository
+/// (<c>?repository=</c>) needs read on it, and handlers use <see cref="CanAccess"/> / <see cref="IsNamespaceAdmin"/>
+/// for the resource at hand (e.g. admin of the namespace a policy promotes into).
 /// </summary>
 public static class ForwardedIdentityExtensions
 {
@@ -27,9 +30,9 @@ public static class ForwardedIdentityExtensions
     public static IHostApplicationBuilder AddForwardedIdentity(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Identity:Forwarded");
-        var certificatePath = section["CertificatePath"] is { Length: > 0 } p
-            ? p
-            : throw new InvalidOperationException("Identity:Forwarded:CertificatePath must name the gateway's signing certificate (PEM).");
+        if (section["CertificatePath"] is not { Length: > 0 } certificatePath) return builder;
+        if (!File.Exists(certificatePath))
+            throw new InvalidOperationException($"Identity:Forwarded:CertificatePath '{certificatePath}' does not exist (PEM of the gateway's signing certificate).");
         var certificates = new X509Certificate2Collection();
         certificates.ImportFromPemFile(certificatePath);
         var signer = certificates[0];
@@ -63,7 +66,37 @@ public static class ForwardedIdentityExtensions
             };
         });
         builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<ForwardedIdentityMarker>();
         return builder;
+    }
+
+    /// <summary>Authentication from the forwarded identity and the coarse re-check of every <c>/api</c> call (registry
+    /// webhooks excepted: they carry their own shared secret). Nothing happens unless <see cref="AddForwardedIdentity"/>
+    /// was configured.</summary>
+    public static WebApplication UseForwardedIdentity(this WebApplication app)
+    {
+        if (app.Services.GetService<ForwardedIdentityMarker>() is null) return app;
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            if (path.StartsWithSegments("/api") && !path.StartsWithSegments("/api/registry"))
+            {
+                if (context.User.Identity?.IsAuthenticated != true)
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return;
+                }
+                if (context.Request.Query.TryGetValue("repository", out var repository) && !context.User.CanAccess(repository.ToString(), "read"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return;
+                }
+            }
+            await next(context);
+        });
+        return app;
     }
 
     /// <summary>Whether the forwarded caller holds at least <paramref name="level"/> (<c>read</c>, <c>read-write</c>,
@@ -93,6 +126,8 @@ public static class ForwardedIdentityExtensions
         || (pattern.EndsWith("/*", StringComparison.Ordinal)
             ? repository.Length > pattern.Length - 1 && repository.StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal)
             : string.Equals(pattern, repository, StringComparison.Ordinal));
+
+    private sealed class ForwardedIdentityMarker;
 
     private static int IndexOfLevel(string level) => level switch
     {

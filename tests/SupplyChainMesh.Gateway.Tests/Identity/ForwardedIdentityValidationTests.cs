@@ -37,8 +37,8 @@ public sealed class ForwardedIdentityValidationTests(GatewayStack stack) : IAsyn
         builder.Configuration["Identity:Forwarded:CertificatePath"] = stack.CertificatePath;
         builder.AddForwardedIdentity();
         _service = builder.Build();
-        _service.UseAuthentication();
-        _service.UseAuthorization();
+        _service.UseForwardedIdentity();
+        _service.MapGet("/api/things", (string repository) => Results.Ok(repository));
         _service.MapGet("/owned/{ns}/{name}", (string ns, string name, ClaimsPrincipal user) =>
             user.CanAccess($"{ns}/{name}", "read-write")
                 ? Results.Ok(new { user = user.Identity!.Name, admin = user.IsNamespaceAdmin(ns) })
@@ -59,6 +59,10 @@ public sealed class ForwardedIdentityValidationTests(GatewayStack stack) : IAsyn
         var developer = Principal("dev1", "dev/*=read-write");
         Assert.Equal(HttpStatusCode.OK, await CallAsync("/owned/dev/app", signer.SignFor(developer)));
         Assert.Equal(HttpStatusCode.Forbidden, await CallAsync("/owned/qa/app", signer.SignFor(developer)));
+        // UseForwardedIdentity's own re-check of ?repository= on /api.
+        Assert.Equal(HttpStatusCode.OK, await CallAsync("/api/things?repository=dev/app", signer.SignFor(developer)));
+        Assert.Equal(HttpStatusCode.Forbidden, await CallAsync("/api/things?repository=qa/app", signer.SignFor(developer)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync("/api/things?repository=dev/app", null));
     }
 
     [Fact]
