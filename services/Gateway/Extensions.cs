@@ -34,6 +34,7 @@ internal static partial class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(LoadSigningKey(identity.TokenSigning));
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        builder.Services.AddSingleton<CallerCache>();
         builder.Services.AddScoped<CallerDirectory>();
         builder.Services.AddScoped<CredentialVerifier>();
         builder.Services.AddSingleton<RegistryTokenIssuer>();

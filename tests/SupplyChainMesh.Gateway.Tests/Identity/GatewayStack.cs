@@ -21,7 +21,8 @@ namespace SupplyChainMesh.Gateway.Tests.Identity;
 /// with a fresh PostgreSQL database and a signing key made for the run; a Debian docker-registry (9202) configured
 /// for token auth against that gateway; an echo backend (9203) standing in for every service, which answers with the
 /// headers it received. Seed: the appsettings teams (developers → dev/*, qa → qa/*, robots-promoter) and users
-/// dev1, dev2 (developers), qa1 (qa), locky (developers, for lockout tests) and the promoter robot's token.
+/// dev1, dev2 (developers), qa1 (qa), locky (developers, for lockout tests) and the promoter robot's token; an OIDC
+/// provider (9206) whose bearer tokens the gateway also accepts.
 /// </summary>
 public sealed class GatewayStack : IAsyncLifetime
 {
@@ -48,6 +49,8 @@ public sealed class GatewayStack : IAsyncLifetime
 
     public HttpClient Http { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}") };
 
+    public FakeIdentityProvider IdentityProvider { get; } = new();
+
     private GatewayFactory? _gateway;
     private WebApplication? _backend;
     private Process? _registry;
@@ -66,6 +69,7 @@ public sealed class GatewayStack : IAsyncLifetime
         }
 
         _backend = await StartEchoBackendAsync();
+        await IdentityProvider.StartAsync();
         var database = await BackingServices.FreshDatabaseAsync("identity");
         var settings = new Dictionary<string, string?>
         {
@@ -92,6 +96,9 @@ public sealed class GatewayStack : IAsyncLifetime
             ["Gateway:RateLimit:PermitsPerSecond"] = "1000",
             ["Gateway:RateLimit:Burst"] = "1000",
             ["Logging:LogLevel:Default"] = "Debug",
+            ["Identity:Oidc:Authority"] = FakeIdentityProvider.Issuer,
+            ["Identity:Oidc:Audience"] = FakeIdentityProvider.Audience,
+            ["Identity:Oidc:RequireHttpsMetadata"] = "false",
         };
         foreach (var cluster in new[] { "ingest", "layerscanner", "feedsync", "policyengine", "promoter" })
             settings[$"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address"] = $"http://127.0.0.1:{BackendPort}";
@@ -113,6 +120,7 @@ public sealed class GatewayStack : IAsyncLifetime
         _registry?.Dispose();
         if (_gateway is not null) await _gateway.DisposeAsync();
         if (_backend is not null) await _backend.DisposeAsync();
+        await IdentityProvider.DisposeAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

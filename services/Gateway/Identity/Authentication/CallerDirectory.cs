@@ -6,10 +6,11 @@ using SupplyChainMesh.Gateway.Identity.Model;
 namespace SupplyChainMesh.Gateway.Identity.Authentication;
 
 /// <summary>
-/// Turns a presented secret or a user into a <see cref="Caller"/> with its grants. Nothing is cached: a revoked token,
-/// a disabled user or a removed permission takes effect on the very next request (two indexed queries per call).
+/// Turns a presented secret or a user into a <see cref="Caller"/> with its grants. Tokens are looked up by hash (two
+/// indexed queries) and kept in the <see cref="CallerCache"/>, which any identity change empties: a revoked token,
+/// a disabled user or a removed permission takes effect on the very next request.
 /// </summary>
-public sealed class CallerDirectory(IdentityDbContext db, TimeProvider clock)
+public sealed class CallerDirectory(IdentityDbContext db, CallerCache cache, TimeProvider clock)
 {
     private static readonly Func<IdentityDbContext, byte[], IAsyncEnumerable<TokenRow>> TokenByHash =
         EF.CompileAsyncQuery((IdentityDbContext db, byte[] hash) => db.ApiTokens
@@ -32,12 +33,21 @@ public sealed class CallerDirectory(IdentityDbContext db, TimeProvider clock)
     public async Task<TokenCaller?> FindByTokenAsync(string secret, ApiTokenKind? kind, CancellationToken ct)
     {
         if (!TokenSecrets.LooksLikeSecret(secret)) return null;
+        var hash = TokenSecrets.Hash(secret);
+        var key = Convert.ToBase64String(hash);
+        var now = clock.GetUtcNow();
+        if (cache.TryGet(key, out var hit, out var hitExpiry))
+            return (kind is null || hit!.Kind == kind) && !(hitExpiry <= now) ? hit : null;
+
+        var generation = CallerCache.Generation;
         TokenRow? row = null;
-        await foreach (var r in TokenByHash(db, TokenSecrets.Hash(secret)).WithCancellation(ct)) row = r;
-        if (row is null || row.Disabled || (kind is not null && row.Kind != kind)) return null;
-        if (row.ExpiresAt is { } exp && exp <= clock.GetUtcNow()) return null;
+        await foreach (var r in TokenByHash(db, hash).WithCancellation(ct)) row = r;
+        if (row is null || row.Disabled) return null;
         var caller = new Caller(row.UserId, row.Username, row.IsAdmin, row.IsRobot, await LoadGrantsAsync(row.UserId, ct));
-        return new TokenCaller(caller, row.Id, row.Kind);
+        var found = new TokenCaller(caller, row.Id, row.Kind);
+        cache.Set(key, found, row.ExpiresAt, generation);
+        if ((kind is not null && row.Kind != kind) || row.ExpiresAt <= now) return null;
+        return found;
     }
 
     public async Task<Caller> ForUserAsync(User user, CancellationToken ct) =>

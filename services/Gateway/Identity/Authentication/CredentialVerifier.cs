@@ -37,17 +37,17 @@ public sealed partial class CredentialVerifier(
         var lockout = options.Value.Lockout;
         if (username.Length is 0 or > 128 || secret.Length is 0 or > 1024) return await FailAsync(1, ct);
 
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct);
         if (TokenSecrets.LooksLikeSecret(secret))
         {
             // An API token instead of a password: it must belong to this user. Tokens are 256-bit random, so no
             // lockout is needed against guessing them, and a leaked-token holder cannot lock its owner out.
             var byToken = await directory.FindByTokenAsync(secret, ApiTokenKind.Api, ct);
-            if (byToken is not null && user is not null && byToken.Caller.UserId == user.Id) return new Result(Outcome.Success, byToken.Caller);
+            if (byToken is not null && string.Equals(byToken.Caller.Name, username, StringComparison.Ordinal)) return new Result(Outcome.Success, byToken.Caller);
             LogTokenRefused(logger, username);
             return await FailAsync(1, ct);
         }
 
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct);
         if (user is null || user.Disabled || user.PasswordHash is null)
         {
             hasher.VerifyHashedPassword(new User { Username = username }, DummyHash.Value, secret);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SupplyChainMesh.Gateway.Identity.Authentication;
 using SupplyChainMesh.Gateway.Identity.Model;
 using SupplyChainMesh.Persistence.Inbox;
 
@@ -17,6 +18,10 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
 
     DbContext IInboxDbContext.DbContext => this;
+
+    // Identity changes must reach the authentication cache before the next request.
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(CallerCache.Invalidator.Instance);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
