@@ -22,7 +22,9 @@ public static class TeamsApi
             var teams = await db.Teams.OrderBy(t => t.Name)
                 .Select(t => new
                 {
-                    t.Id, t.Name, t.Description,
+                    t.Id,
+                    t.Name,
+                    t.Description,
                     Members = t.Members.Select(m => m.User!.Username).ToList(),
                     Permissions = t.Permissions.Select(p => new { p.RepositoryPattern, p.Level }).ToList(),
                 })

@@ -79,8 +79,12 @@ public sealed class OidcBearerTests(GatewayStack stack)
         var header = JsonSerializer.SerializeToUtf8Bytes(new { alg = "none", typ = "JWT", kid = "idp-key-1" });
         var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
-            ["iss"] = FakeIdentityProvider.Issuer, ["aud"] = FakeIdentityProvider.Audience, ["preferred_username"] = "admin",
-            ["sub"] = "x", ["exp"] = now + 300, ["nbf"] = now - 10,
+            ["iss"] = FakeIdentityProvider.Issuer,
+            ["aud"] = FakeIdentityProvider.Audience,
+            ["preferred_username"] = "admin",
+            ["sub"] = "x",
+            ["exp"] = now + 300,
+            ["nbf"] = now - 10,
         });
         return $"{System.Buffers.Text.Base64Url.EncodeToString(header)}.{System.Buffers.Text.Base64Url.EncodeToString(payload)}.";
     }

@@ -106,8 +106,11 @@ public sealed class TokenServiceTests(GatewayStack stack)
 
         using var post = await stack.Http.PostAsync(new Uri("/auth/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = refresh, ["service"] = "scm-registry",
-            ["scope"] = "repository:qa/app:pull,push repository:dev/app:push", ["client_id"] = "docker",
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refresh,
+            ["service"] = "scm-registry",
+            ["scope"] = "repository:qa/app:pull,push repository:dev/app:push",
+            ["client_id"] = "docker",
         }));
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
         var refreshed = await post.Content.ReadFromJsonAsync<JsonElement>();
@@ -115,8 +118,13 @@ public sealed class TokenServiceTests(GatewayStack stack)
 
         using var password = await stack.Http.PostAsync(new Uri("/auth/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "password", ["username"] = "qa1", ["password"] = stack.QaPassword, ["service"] = "scm-registry",
-            ["scope"] = "repository:qa/app:pull", ["client_id"] = "docker", ["access_type"] = "offline",
+            ["grant_type"] = "password",
+            ["username"] = "qa1",
+            ["password"] = stack.QaPassword,
+            ["service"] = "scm-registry",
+            ["scope"] = "repository:qa/app:pull",
+            ["client_id"] = "docker",
+            ["access_type"] = "offline",
         }));
         Assert.Equal(HttpStatusCode.OK, password.StatusCode);
         Assert.StartsWith("scm_", (await password.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString(), StringComparison.Ordinal);
@@ -127,7 +135,9 @@ public sealed class TokenServiceTests(GatewayStack stack)
         Assert.Equal(HttpStatusCode.Unauthorized, (await stack.Http.SendAsync(me)).StatusCode);
         using var wrong = await stack.Http.PostAsync(new Uri("/auth/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = refresh[..^4] + "AAAA", ["service"] = "scm-registry",
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refresh[..^4] + "AAAA",
+            ["service"] = "scm-registry",
         }));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
     }
@@ -228,7 +238,12 @@ public sealed class TokenServiceTests(GatewayStack stack)
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
-            ["iss"] = "scm-gateway", ["sub"] = "dev1", ["aud"] = "scm-registry", ["exp"] = now + 300, ["nbf"] = now - 10, ["iat"] = now,
+            ["iss"] = "scm-gateway",
+            ["sub"] = "dev1",
+            ["aud"] = "scm-registry",
+            ["exp"] = now + 300,
+            ["nbf"] = now - 10,
+            ["iat"] = now,
             ["jti"] = Guid.NewGuid().ToString("N"),
             ["access"] = new[] { new Dictionary<string, object> { ["type"] = "repository", ["name"] = "dev/jwt", ["actions"] = PullOnly } },
         });
