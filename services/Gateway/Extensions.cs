@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
+using Scalar.AspNetCore;
 using SupplyChainMesh.Gateway.Apis;
 using SupplyChainMesh.Gateway.Identity;
 using SupplyChainMesh.Gateway.Identity.Authentication;
@@ -50,6 +51,9 @@ internal static partial class Extensions
         builder.Services.AddHttpClient(nameof(BackendHealth)).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
+        // The gateway's own API (identity, tokens, audit, the token service); browsable at /scalar.
+        builder.Services.AddOpenApi();
+
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(ProxyTransforms.Apply);
@@ -66,6 +70,8 @@ internal static partial class Extensions
         app.MapTeamsApi();
         app.MapPermissionsApi();
         app.MapAuditApi();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<RouteAccessMiddleware>();

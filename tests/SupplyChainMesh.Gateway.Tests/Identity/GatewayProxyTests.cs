@@ -124,6 +124,18 @@ public sealed class GatewayProxyTests(GatewayStack stack)
     }
 
     [Fact]
+    public async Task The_gateways_own_api_is_described_in_openapi_and_browsable()
+    {
+        var document = await stack.Http.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative));
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/tokens", paths);
+        Assert.Contains("/auth/token", paths);
+        Assert.Contains("/api/permissions", paths);
+        using var reference = await stack.Http.GetAsync(new Uri("/scalar", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+    }
+
+    [Fact]
     public async Task Secrets_never_reach_the_logs()
     {
         // Exercise every path that handles a secret: wrong and right passwords, token creation and use.
