@@ -21,6 +21,11 @@
 # reused as it is and never stopped (e.g. the lead's own instance).
 # The registry notifies Ingest (SCM_INGEST_EVENTS_URL, default http://127.0.0.1:8081/api/registry/events)
 # with `Authorization: Bearer $SCM_WEBHOOK_SECRET`.
+# Registry authentication: open by default. SCM_REGISTRY_AUTH=token (opt-in) makes the registry trust only tokens
+# of the gateway's token service (realm http://127.0.0.1:8080/auth/token): an RSA key and a self-signed
+# certificate are made with openssl under $SCM_STATE_DIR/token-signing, the registry gets them as rootcertbundle,
+# and `env` exports Identity__TokenSigning__* for the gateway (and Identity__Forwarded__CertificatePath for the
+# services). A registry already running keeps its configuration: `services.sh down registry` first.
 # =============================================================================
 set -Eeuo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -42,6 +47,8 @@ WEBHOOK_SECRET=${SCM_WEBHOOK_SECRET:-scm-local-dev-webhook-secret}
 
 RMQ_DIR=$SCM_STATE_DIR/rabbitmq
 REG_DIR=$SCM_STATE_DIR/registry
+REGISTRY_AUTH=${SCM_REGISTRY_AUTH:-none}
+TOKEN_DIR=$SCM_STATE_DIR/token-signing
 PG_BIN=/usr/lib/postgresql/15/bin
 RMQ_BIN=/usr/lib/rabbitmq/bin
 ALL_SERVICES=(rabbitmq postgres registry)
@@ -266,7 +273,11 @@ notifications:
         actions:
           - pull
 EOF
-  # Token authentication (issue 7): set SCM_REGISTRY_TOKEN_REALM and friends once the gateway issues tokens.
+  # Token authentication (issue 7): SCM_REGISTRY_AUTH=token, or SCM_REGISTRY_TOKEN_REALM and friends by hand.
+  if [[ $REGISTRY_AUTH == token ]]; then
+    SCM_REGISTRY_TOKEN_REALM=${SCM_REGISTRY_TOKEN_REALM:-http://127.0.0.1:8080/auth/token}
+    SCM_REGISTRY_TOKEN_CERTS=${SCM_REGISTRY_TOKEN_CERTS:-$TOKEN_DIR/token.crt}
+  fi
   if [[ -n ${SCM_REGISTRY_TOKEN_REALM:-} ]]; then
     cat <<EOF
 auth:
@@ -289,6 +300,7 @@ registry_up() {
     log "registry: port $REGISTRY_PORT is served by a process this script did not start: reusing it as it is"; return
   fi
   mkdir -p "$REG_DIR"/{data,log}
+  [[ $REGISTRY_AUTH == token ]] && ensure_token_signing
   registry_config >"$REG_DIR/config.yml"
   # setsid + closed stdio: the registry must not hold the pipe of `source <(services.sh up)` open.
   setsid docker-registry serve "$REG_DIR/config.yml" </dev/null >>"$REG_DIR/log/registry.log" 2>&1 &
@@ -298,6 +310,18 @@ registry_up() {
     die "the registry did not answer on 127.0.0.1:$REGISTRY_PORT (log $REG_DIR/log/registry.log)"
   fi
   log "registry: up on 127.0.0.1:$REGISTRY_PORT, notifying $INGEST_EVENTS_URL, in $(elapsed "$t0")"
+}
+
+# The gateway's token signing key and its self-signed certificate (made once, kept across restarts so issued
+# refresh tokens and the registry's trust survive).
+ensure_token_signing() {
+  [[ -s $TOKEN_DIR/token.key && -s $TOKEN_DIR/token.crt ]] && return 0
+  ensure_commands openssl:openssl
+  mkdir -p "$TOKEN_DIR" && chmod 700 "$TOKEN_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 825 -subj "/CN=scm-gateway token signer" \
+    -keyout "$TOKEN_DIR/token.key" -out "$TOKEN_DIR/token.crt" >/dev/null 2>&1 || die "openssl could not make the token signing key"
+  chmod 600 "$TOKEN_DIR/token.key"
+  log "registry: token signing key made in $TOKEN_DIR"
 }
 
 registry_down() {
@@ -337,6 +361,12 @@ cmd_env() {
   q Registry__Url "http://$reg"
   q Ingest__WebhookSecret "$WEBHOOK_SECRET"
   q Ingest__DefaultRegistry "$reg"
+  if [[ $REGISTRY_AUTH == token ]]; then
+    q SCM_REGISTRY_AUTH token
+    q Identity__TokenSigning__KeyPath "$TOKEN_DIR/token.key"
+    q Identity__TokenSigning__CertificatePath "$TOKEN_DIR/token.crt"
+    q Identity__Forwarded__CertificatePath "$TOKEN_DIR/token.crt"
+  fi
 }
 
 # ------------------------------------------------------------------- main --

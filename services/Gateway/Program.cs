@@ -1,4 +1,5 @@
 using SupplyChainMesh.Gateway;
+using SupplyChainMesh.Gateway.Proxy;
 using SupplyChainMesh.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,7 +7,13 @@ builder.AddServiceDefaults();
 builder.AddApplicationServices();
 
 var app = builder.Build();
+app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseExceptionHandler();
-app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.MapGatewayEndpoints();
 app.Run();
+
+/// <summary>The entry point, visible to the tests' host factory.</summary>
+public partial class Program;
