@@ -20,7 +20,8 @@ GW=${SCM_SERVER:-http://127.0.0.1:8080}
 TIMEOUT=${SCM_DEMO_TIMEOUT:-600}
 REG=$SCM_REGISTRY
 api() { curl -fsS --max-time 30 "${SCM_API_AUTH[@]}" "$@"; }
-SCM_API_AUTH=()
+# Through the gateway as its bootstrap administrator (up.sh sets the password), or with an API token.
+SCM_API_AUTH=(-u "admin:${SCM_ADMIN_PASSWORD:-scm-local-dev-admin}")
 [[ -n ${SCM_TOKEN:-} ]] && SCM_API_AUTH=(-H "Authorization: Bearer $SCM_TOKEN")
 
 digest_of() {

@@ -78,6 +78,10 @@ wait_ready() {
 
 # FeedSync imports the shared corpus as an air-gapped mirror; services find each other on their loopback ports.
 export FeedSync__MirrorRoot=${FeedSync__MirrorRoot:-$SCM_SHARED_DIR/feeds}
+# The gateway's first administrator (a local-development default; set SCM_ADMIN_PASSWORD for anything else).
+export Identity__BootstrapAdmin__Password=${SCM_ADMIN_PASSWORD:-scm-local-dev-admin}
+# Promotion notifications may go to subscribers on this machine only.
+export Notifications__AllowedHosts__0=${Notifications__AllowedHosts__0:-127.0.0.1}
 for s in "${SERVICES[@]}"; do
   name=${s%%:*}
   export "Services__$name=http://127.0.0.1:${s##*:}"

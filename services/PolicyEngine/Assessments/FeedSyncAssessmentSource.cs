@@ -35,13 +35,14 @@ public sealed class FeedSyncAssessmentSource(HttpClient http) : IAssessmentSourc
         return await GetByReportAsync(reportId, cancellationToken) is { } assessment ? (reportId, assessment) : null;
     }
 
-    // The image endpoint answers with the latest report (an object) or the reports newest first (an array); either
-    // way the report's id is "reportId" or "id".
+    // FeedSync's image endpoint answers {image, report: {reportId, ...}} (ImageReportView); an array (newest first) or a
+    // bare report with "reportId" or "id" is read too.
     private static Guid? ReportIdOf(JsonElement element)
     {
         if (element.ValueKind == JsonValueKind.Array)
             return element.GetArrayLength() == 0 ? null : ReportIdOf(element[0]);
         if (element.ValueKind != JsonValueKind.Object) return null;
+        if (element.TryGetProperty("report", out var report) && report.ValueKind == JsonValueKind.Object) return ReportIdOf(report);
         foreach (var name in (string[])["reportId", "id"])
             if (element.TryGetProperty(name, out var id) && id.ValueKind == JsonValueKind.String && id.TryGetGuid(out var guid))
                 return guid;
