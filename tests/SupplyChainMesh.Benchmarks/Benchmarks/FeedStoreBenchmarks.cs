@@ -1,12 +1,13 @@
+extern alias feedsync;
+
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SupplyChainMesh.Analysis.Layers;
-using SupplyChainMesh.Analysis.Versions;
 using SupplyChainMesh.Contracts;
-using SupplyChainMesh.FeedSync.Matching;
+using feedsync::SupplyChainMesh.FeedSync.Matching;
 using SupplyChainMesh.Persistence.Feeds;
 
 namespace SupplyChainMesh.Benchmarks.Benchmarks;
