@@ -3,11 +3,11 @@ extern alias feedsync;
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using feedsync::SupplyChainMesh.FeedSync.Matching;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.Contracts;
-using feedsync::SupplyChainMesh.FeedSync.Matching;
 using SupplyChainMesh.Persistence.Feeds;
 
 namespace SupplyChainMesh.Benchmarks.Benchmarks;

@@ -28,8 +28,15 @@ public sealed class FeedCorpusImportTests(ITestOutputHelper output)
 
     private static Package Deb(string name, string source, string version) => new()
     {
-        Type = PurlType.Deb, Namespace = "debian", Name = name, Version = version, SourceName = source, SourceVersion = version,
-        Distro = "debian-12", Path = "var/lib/dpkg/status", Detector = "test",
+        Type = PurlType.Deb,
+        Namespace = "debian",
+        Name = name,
+        Version = version,
+        SourceName = source,
+        SourceVersion = version,
+        Distro = "debian-12",
+        Path = "var/lib/dpkg/status",
+        Detector = "test",
     };
 
     private static Package Lang(string type, string? ns, string name, string version) =>
