@@ -57,17 +57,32 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         {
             var json = AdvisoryJson.Serialize(advisory);
             var keys = advisory.Affected.Select(a => EcosystemKeys.StorageKey(a.Ecosystem, a.Name)).Distinct(StringComparer.Ordinal).ToArray();
-            rows.Add(new Row(advisory.Id, AdvisoryJson.Hash(json), advisory.Modified?.ToUniversalTime(), advisory.IsWithdrawn, keys, Encoding.UTF8.GetString(json)));
+            rows.Add(new Row(advisory.Id, AdvisoryJson.Hash(json), advisory.Modified?.ToUniversalTime(), advisory.IsWithdrawn, keys, json));
             if (advisory.Modified is { } m && (newest is null || m > newest)) newest = m;
         }
 
         var now = DateTimeOffset.UtcNow;
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Hashes are compared here first: an unchanged record is not even sent (a re-import moves ids and hashes only).
+        var existing = new Dictionary<string, (byte[] Hash, bool Withdrawn)>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand($"SELECT id, hash, withdrawn FROM {T("advisories")} WHERE feed = $1", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(batch.Feed);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                existing[reader.GetString(0)] = (reader.GetFieldValue<byte[]>(1), reader.GetBoolean(2));
+        }
+        var toWrite = rows.Where(r => !existing.TryGetValue(r.Id, out var e) || !e.Hash.AsSpan().SequenceEqual(r.Hash)).ToList();
+        var incomingIds = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var gone = batch.Snapshot && rows.Count > 0
+            ? existing.Where(e => !e.Value.Withdrawn && !incomingIds.Contains(e.Key)).Select(e => e.Key).ToArray()
+            : [];
+
         await ExecuteAsync(conn, tx, "CREATE TEMP TABLE incoming (id text, hash bytea, modified timestamptz, withdrawn boolean, package_keys text[], record jsonb) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
         await using (var writer = await conn.BeginBinaryImportAsync("COPY incoming (id, hash, modified, withdrawn, package_keys, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
-            foreach (var row in rows)
+            foreach (var row in toWrite)
             {
                 await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(row.Id, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
@@ -76,7 +91,7 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
                 else await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(row.Withdrawn, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(row.Keys, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(row.Json, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(Encoding.UTF8.GetString(row.Json), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
             }
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -123,16 +138,17 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
             }
         }
 
-        if (batch.Snapshot && rows.Count > 0)
+        if (gone.Length > 0)
         {
             // Gone from the whole feed: withdrawn upstream. The empty hash makes a reappearance a change.
             await using var cmd = new NpgsqlCommand($"""
                 UPDATE {T("advisories")} a SET withdrawn = true, hash = '\x'::bytea, imported_at = $2
-                WHERE a.feed = $1 AND NOT a.withdrawn AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.id = a.id)
+                WHERE a.feed = $1 AND a.id = ANY($3)
                 RETURNING a.id, a.package_keys
                 """, conn, tx);
             cmd.Parameters.AddWithValue(batch.Feed);
             cmd.Parameters.AddWithValue(now);
+            cmd.Parameters.AddWithValue(gone);
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -362,7 +378,7 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         return merged;
     }
 
-    private sealed record Row(string Id, byte[] Hash, DateTimeOffset? Modified, bool Withdrawn, string[] Keys, string Json);
+    private sealed record Row(string Id, byte[] Hash, DateTimeOffset? Modified, bool Withdrawn, string[] Keys, byte[] Json);
 }
 
 /// <summary>An import that could not be applied (nothing of it was written).</summary>

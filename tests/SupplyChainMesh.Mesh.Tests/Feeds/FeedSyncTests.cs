@@ -105,8 +105,12 @@ public sealed partial class FeedSyncTests : IDisposable
                 var analysis = await analyzer.AnalyzeLayerAsync(layer, CancellationToken.None);
                 db.LayerFindings.Add(new LayerFinding
                 {
-                    Digest = layer.Digest, AnalyzerVersion = analyzer.AnalyzerVersion, Succeeded = true, PackageCount = analysis.Packages.Count,
-                    Json = AnalysisJson.Serialize(analysis), AnalyzedAt = DateTimeOffset.UtcNow,
+                    Digest = layer.Digest,
+                    AnalyzerVersion = analyzer.AnalyzerVersion,
+                    Succeeded = true,
+                    PackageCount = analysis.Packages.Count,
+                    Json = AnalysisJson.Serialize(analysis),
+                    AnalyzedAt = DateTimeOffset.UtcNow,
                 });
             }
             await db.SaveChangesAsync();

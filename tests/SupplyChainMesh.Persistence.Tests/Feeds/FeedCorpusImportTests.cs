@@ -28,8 +28,15 @@ public sealed class FeedCorpusImportTests(ITestOutputHelper output)
 
     private static Package Deb(string name, string source, string version) => new()
     {
-        Type = PurlType.Deb, Namespace = "debian", Name = name, Version = version, SourceName = source, SourceVersion = version,
-        Distro = "debian-12", Path = "var/lib/dpkg/status", Detector = "test",
+        Type = PurlType.Deb,
+        Namespace = "debian",
+        Name = name,
+        Version = version,
+        SourceName = source,
+        SourceVersion = version,
+        Distro = "debian-12",
+        Path = "var/lib/dpkg/status",
+        Detector = "test",
     };
 
     private static Package Lang(string type, string? ns, string name, string version) =>
@@ -57,11 +64,11 @@ public sealed class FeedCorpusImportTests(ITestOutputHelper output)
         output.WriteLine($"index from the store: {watch.Elapsed.TotalSeconds:F1} s, {index.AdvisoryCount} advisories, {index.PackageCount} keys");
 
         Assert.Equal(54, first.Count);
-        Assert.True(first.Sum(r => r.Records) > 140_000);
+        Assert.True(first.Sum(r => r.Records) > 130_000);
         Assert.Contains(first, r => r.Feed == "debian/debian12-cve.osv" && r.Records == 30918 && r.Added == 30918);
         Assert.Contains(first, r => r.Feed == "ghsa/ghsa-npm.osv" && r.Records == 3792);
         Assert.All(compared, r => Assert.False(r.ChangedSomething, r.Feed));
-        Assert.All(compared.Where(r => !r.DocumentChanged && r.Records > 0), r => Assert.Equal(r.Records, r.Unchanged));
+        Assert.All(compared.Where(r => r.Source is not ("kev" or "epss")), r => Assert.Equal(r.Records, r.Unchanged));
         Assert.All(skipped, r => Assert.True(r.UpToDate, r.Feed));
 
         var matcher = new Matcher(index);
