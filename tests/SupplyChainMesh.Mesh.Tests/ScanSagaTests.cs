@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.LayerScanner.Infrastructure;
 using SupplyChainMesh.LayerScanner.Scanning;
+using SupplyChainMesh.Mesh.Tests.Scanner;
 using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Mesh.Tests;
@@ -11,6 +12,7 @@ namespace SupplyChainMesh.Mesh.Tests;
 /// The scan saga and the layer workers on the real broker, database and registry, with the real bookworm-apps image
 /// (two layers). One class: LayerScanner hosts share the saga and scan-layer queues, so they must not run side by side.
 /// </summary>
+[Collection(ScanHostsCollection.Name)]
 public sealed class ScanSagaTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromMinutes(3);
