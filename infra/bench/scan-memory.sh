@@ -33,7 +33,7 @@ build_image() {  # build_image SIZE_MIB -> OCI layout $OUT/SIZE
   for ((i = 0; extra_mib > 0; i++)); do
     local chunk=$(( extra_mib < 48 ? extra_mib : 48 ))
     # shellcheck disable=SC2086
-    { while :; do cat $libs; done; } 2>/dev/null | head -c $((chunk << 20)) >"$big/opt/data/blob-$i.bin" || true
+    { while cat $libs; do :; done; } 2>/dev/null | head -c $((chunk << 20)) >"$big/opt/data/blob-$i.bin" || true
     ((i % 3 == 0)) && chmod 755 "$big/opt/data/blob-$i.bin"
     extra_mib=$((extra_mib - chunk))
   done

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.LayerScanner.Infrastructure;
 using SupplyChainMesh.LayerScanner.Scanning;
+using SupplyChainMesh.Mesh.Tests.Scanner;
 using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Mesh.Tests;

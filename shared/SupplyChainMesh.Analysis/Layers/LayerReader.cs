@@ -7,7 +7,8 @@ namespace SupplyChainMesh.Analysis.Layers;
 
 /// <summary>
 /// Reads one layer blob in a single forward pass: detects the compression by magic bytes, inflates as a stream through
-/// large read-ahead buffers (never to disk, never whole in memory), walks the tar with <see cref="TarReader"/>, records
+/// large read-ahead buffers (never to disk, never whole in memory; gzip through <see cref="GzipInflateStream"/>, which
+/// feeds zlib large inputs), walks the tar with <see cref="TarReader"/>, records
 /// whiteouts, and hands every file some detector wants to those detectors as a bounded stream.
 /// One bad entry is a reported problem; a broken blob or an exceeded limit is a typed <see cref="LayerAnalysisException"/>.
 /// </summary>
