@@ -89,7 +89,7 @@ public sealed class EndToEndMesh : IAsyncLifetime
         {
             var feeds = await GetJsonAsync<JsonArray>("FeedSync", "api/feeds");
             return feeds is { Count: > 0 } && feeds.All(f => f?["lastSuccessAt"] is not null && f["lastSuccessAt"]!.GetValueKind() != JsonValueKind.Null);
-        }, TimeSpan.FromMinutes(4), "every feed source imported once", () => _services["FeedSync"].Tail());
+        }, TimeSpan.FromMinutes(8), "every feed source imported once", () => _services["FeedSync"].Tail());
     }
 
     public Uri Url(string service, string path) => new(_services[service].BaseAddress, path);
