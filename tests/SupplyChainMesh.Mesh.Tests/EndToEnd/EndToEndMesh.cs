@@ -41,6 +41,7 @@ public sealed class EndToEndMesh : IAsyncLifetime
         Broker = new TcpProxy(rabbit.Host, rabbit.Port);
         Database = new TcpProxy(postgres.Host!, postgres.Port);
         var rabbitViaProxy = new UriBuilder(rabbit) { Host = "127.0.0.1", Port = Broker.Port }.Uri.ToString();
+        var (directHost, directPort) = (postgres.Host!, postgres.Port);
         postgres.Host = "127.0.0.1";
         postgres.Port = Database.Port;
 
@@ -71,10 +72,20 @@ public sealed class EndToEndMesh : IAsyncLifetime
         foreach (var (service, port) in ports)
             if (service != "LayerScanner2") environment[$"Services__{service}"] = $"http://127.0.0.1:{port}";
 
+        // FeedSync bulk-loads the whole corpus with binary COPY at start; through the test's TCP proxy that takes
+        // minutes instead of seconds, so it talks to PostgreSQL directly (the database fault is tested on the others).
+        var feedSyncEnvironment = new Dictionary<string, string>(environment)
+        {
+            ["ConnectionStrings__Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(postgres.ConnectionString)
+            {
+                Host = directHost,
+                Port = directPort,
+            }.ConnectionString,
+        };
         foreach (var (name, port) in ports)
         {
             var program = name == "LayerScanner2" ? "LayerScanner" : name;
-            _services[name] = new ServiceProcess(program, port, environment, _instance);
+            _services[name] = new ServiceProcess(program, port, name == "FeedSync" ? feedSyncEnvironment : environment, _instance);
         }
         // Ingest first: it applies its migrations while the others start; then the rest side by side.
         await _services["Ingest"].StartAsync(ReadyWithin);
