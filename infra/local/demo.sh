@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # =============================================================================
 # demo.sh — the mesh's main job, on the stack up.sh started: the sample promotion policy ("dev/*", tag latest, no
-# critical vulnerability -> copy to qa/<name> under the same tag) is put in place, the feeds are imported, then a
+# critical vulnerability -> copy to qa/<name> under the same tag) and the sample exception (zlib1g's CVE-2023-45853,
+# a MiniZip flaw Debian does not ship) are put in place, the feeds are imported, then a
 # developer pushes two real images with skopeo: a clean Debian 12 base (dev/app:latest) that the mesh promotes to
 # qa/app:latest with the same digest, and an application image with a critical npm vulnerability (dev/shop:latest)
 # that stays where it is, with the CVEs that block it.
@@ -35,6 +36,15 @@ if api "$GW/api/policies" | jq -e 'any(.[]; .name == "dev to qa")' >/dev/null; t
 else
   api -H 'Content-Type: application/json' --data-binary "@$SCM_REPO/infra/local/sample-policy.json" "$GW/api/policies" >/dev/null
   log "sample policy 'dev to qa' created ($SCM_REPO/infra/local/sample-policy.json)"
+fi
+
+# Debian 12's zlib1g carries CVE-2023-45853 (NVD 9.8 for MiniZip, which Debian does not build into zlib1g): without a
+# reasoned exception no Debian image would pass "no critical". The exception is the sample's, in the open, with its reason.
+if api "$GW/api/exceptions" | jq -e 'any(.[]; .vulnerabilityId == "CVE-2023-45853")' >/dev/null; then
+  log "sample exception for CVE-2023-45853 (zlib1g, MiniZip not built) already in place"
+else
+  api -H 'Content-Type: application/json' --data-binary "@$SCM_REPO/infra/local/sample-exception.json" "$GW/api/exceptions" >/dev/null
+  log "sample exception created: CVE-2023-45853 in zlib1g is accepted for dev/* ($SCM_REPO/infra/local/sample-exception.json)"
 fi
 
 log "waiting for the first import of every feed (FeedSync reads $SCM_SHARED_DIR/feeds)"

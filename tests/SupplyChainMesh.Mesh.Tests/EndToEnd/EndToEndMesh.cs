@@ -103,6 +103,31 @@ public sealed class EndToEndMesh : IAsyncLifetime
         }, TimeSpan.FromMinutes(8), "every feed source imported once", () => _services["FeedSync"].Tail());
     }
 
+    private readonly SemaphoreSlim _sampleGate = new(1, 1);
+    private bool _sampleApplied;
+
+    /// <summary>The sample policy and exception of the local stack (infra/local/sample-*.json), through the real API, once.</summary>
+    public async Task EnsureSamplePolicyAsync()
+    {
+        await _sampleGate.WaitAsync();
+        try
+        {
+            if (_sampleApplied) return;
+            foreach (var (file, path) in new[] { ("sample-policy.json", "api/policies"), ("sample-exception.json", "api/exceptions") })
+            {
+                var body = await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.RepositoryRoot, "infra", "local", file));
+                using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+                using var response = await Http.PostAsync(Url("PolicyEngine", path), content);
+                Assert.True(response.IsSuccessStatusCode, $"POST {path} with {file}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            _sampleApplied = true;
+        }
+        finally
+        {
+            _sampleGate.Release();
+        }
+    }
+
     public Uri Url(string service, string path) => new(_services[service].BaseAddress, path);
 
     public async Task<T?> GetJsonAsync<T>(string service, string path)
@@ -145,5 +170,6 @@ public sealed class EndToEndMesh : IAsyncLifetime
         await Broker.DisposeAsync();
         await Database.DisposeAsync();
         Http.Dispose();
+        _sampleGate.Dispose();
     }
 }

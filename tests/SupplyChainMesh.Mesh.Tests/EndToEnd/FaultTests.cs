@@ -15,15 +15,7 @@ public sealed class FaultTests(EndToEndMesh mesh) : IAsyncLifetime
     private readonly string _layout = Path.Combine(Path.GetTempPath(), $"scm-e2e-{Guid.NewGuid():N}");
     private string _lastTag = "";
 
-    public async Task InitializeAsync()
-    {
-        var policies = await mesh.GetJsonAsync<JsonNode>("PolicyEngine", "api/policies");
-        if (policies?.ToJsonString().Contains("\"dev/*\"", StringComparison.Ordinal) == true) return;
-        var sample = await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.RepositoryRoot, "infra", "local", "sample-policy.json"));
-        using var content = new StringContent(sample, System.Text.Encoding.UTF8, "application/json");
-        using var response = await mesh.Http.PostAsync(mesh.Url("PolicyEngine", "api/policies"), content);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
+    public Task InitializeAsync() => mesh.EnsureSamplePolicyAsync();
 
     public Task DisposeAsync()
     {

@@ -13,15 +13,7 @@ public sealed class PipelineTests(EndToEndMesh mesh)
 {
     private static readonly TimeSpan PipelineWithin = TimeSpan.FromMinutes(3);
 
-    private async Task EnsureSamplePolicyAsync()
-    {
-        var policies = await mesh.GetJsonAsync<JsonNode>("PolicyEngine", "api/policies");
-        if (policies?.ToJsonString().Contains("\"dev/*\"", StringComparison.Ordinal) == true) return;
-        var sample = await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.RepositoryRoot, "infra", "local", "sample-policy.json"));
-        using var content = new StringContent(sample, System.Text.Encoding.UTF8, "application/json");
-        using var response = await mesh.Http.PostAsync(mesh.Url("PolicyEngine", "api/policies"), content);
-        Assert.True(response.IsSuccessStatusCode, $"creating the sample policy: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    private Task EnsureSamplePolicyAsync() => mesh.EnsureSamplePolicyAsync();
 
     private async Task<string> VerdictsAsync(string repository, string digest) =>
         (await mesh.GetJsonAsync<JsonNode>("PolicyEngine", $"api/verdicts?repository={Uri.EscapeDataString(repository)}&digest={Uri.EscapeDataString(digest)}"))
@@ -37,6 +29,8 @@ public sealed class PipelineTests(EndToEndMesh mesh)
     [Fact]
     public async Task A_clean_image_is_promoted_to_qa_with_the_same_digest_and_a_vulnerable_one_stays_with_the_failing_CVEs_named()
     {
+        // Debian 12's zlib1g carries CVE-2023-45853 (NVD 9.8, MiniZip, which Debian does not build into it): the
+        // sample exception accepts it for dev/*, so the base image has no critical finding left.
         await EnsureSamplePolicyAsync();
         var clean = await mesh.PushAsync("bookworm-minbase", "dev/base:latest");
         var vulnerable = await mesh.PushAsync("app-mixed", "dev/shop:latest");
@@ -55,18 +49,27 @@ public sealed class PipelineTests(EndToEndMesh mesh)
     public async Task A_second_push_of_the_same_digest_promotes_nothing_new()
     {
         await EnsureSamplePolicyAsync();
-        var digest = await mesh.PushAsync("bookworm-purged", "dev/again:latest");
-        await WaitForPromotionAsync("qa/again", "latest", digest);
+        var layout = await TinyImage.CreateAsync(Path.Combine(Path.GetTempPath(), $"scm-e2e-{Guid.NewGuid():N}"), "again", Guid.NewGuid().ToString());
+        try
+        {
+            await TinyImage.PushAsync(layout, "again", mesh.Registry.Host, "dev/again:latest");
+            var digest = (await mesh.RegistryDigestAsync("dev/again", "latest"))!;
+            await WaitForPromotionAsync("qa/again", "latest", digest);
 
-        // The same digest again under the same tag (a new registry event) and under a tag the policy does not take: the
-        // second tag's verdict shows that the pipeline has gone through both pushes.
-        await mesh.PushAsync("bookworm-purged", "dev/again:latest");
-        await mesh.PushAsync("bookworm-purged", "dev/again:candidate");
-        await Eventually.HoldsAsync(async () => (await VerdictsAsync("dev/again", digest)).Contains("candidate", StringComparison.Ordinal),
-            PipelineWithin, "a verdict for dev/again:candidate", () => mesh.Logs("PolicyEngine"));
+            // The same digest again under the same tag (a new registry event) and under a tag the policy does not take:
+            // the second tag's verdict shows that the pipeline has gone through both pushes.
+            await TinyImage.PushAsync(layout, "again", mesh.Registry.Host, "dev/again:latest");
+            await TinyImage.PushAsync(layout, "again", mesh.Registry.Host, "dev/again:candidate");
+            await Eventually.HoldsAsync(async () => (await VerdictsAsync("dev/again", digest)).Contains("candidate", StringComparison.Ordinal),
+                PipelineWithin, "a verdict for dev/again:candidate", () => mesh.Logs("PolicyEngine"));
 
-        Assert.Single(await PromotionsAsync(digest));
-        Assert.Null(await mesh.RegistryDigestAsync("qa/again", "candidate"));
+            Assert.Single(await PromotionsAsync(digest));
+            Assert.Null(await mesh.RegistryDigestAsync("qa/again", "candidate"));
+        }
+        finally
+        {
+            Directory.Delete(layout, recursive: true);
+        }
     }
 
     [Fact]
