@@ -67,5 +67,5 @@ log "dev/app:latest ($app) was scanned, matched and promoted: $REG/qa/app:latest
 has_verdict() { api "$GW/api/verdicts?repository=dev/shop&digest=$shop" | jq -e 'length > 0'; }
 wait_for "$TIMEOUT" verdict has_verdict || die "dev/shop:latest got no verdict within ${TIMEOUT}s"
 log "dev/shop:latest ($shop) was not promoted; the verdict:"
-api "$GW/api/verdicts?repository=dev/shop&digest=$shop" | jq -r '.[] | "  policy \(.policyName // .policyId): \(.outcome // .status // "")  \([.failedCriteria[]? | "\(.criterion): \(.reason)"] | join("; "))"' >&2
+api "$GW/api/verdicts?repository=dev/shop&digest=$shop" | jq -r '.[] | "  policy \(.policyName): \(.outcome): \([.verdict.criteria[] | select(.passed == false) | .reason] | join("; "))"' >&2
 log "the main job took $(elapsed "$t0")"
