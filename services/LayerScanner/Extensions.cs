@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.LayerScanner.Infrastructure;
@@ -23,15 +24,14 @@ internal static class Extensions
         builder.Services.AddSingleton(analyzer);
         builder.Services.AddSingleton(new AnalyzerIdentity(analyzer.AnalyzerVersion));
 
-        var registryOptions = new RegistryClientOptions
-        {
-            RequestTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Scanner:RegistryTimeoutSeconds", 60)),
-        };
-        builder.Services.AddSingleton(registryOptions);
-        builder.Services.AddSingleton<RegistryClients>();
+        // The robot account's credentials go only to the mesh's registry (Registry:Url) and Registry:TrustedHosts.
+        builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
+        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value));
         builder.Services.AddSingleton<IImageResolver, RegistryImageResolver>();
         builder.Services.AddScoped<ILayerFindingsIndex, LayerFindingsIndex>();
+        builder.Services.AddScoped<LayerDispatcher>();
         builder.Services.AddScoped<DispatchLayersActivity>();
+        builder.Services.AddScoped<ResendStalledLayersActivity>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ScanTimeoutSweeper>();
 

@@ -24,6 +24,8 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // MassTransit reports usage to usage-tracking.masstransit.io by default; our hosts make no such calls.
+            x.DisableUsageTelemetry();
             if (delayedExchange) x.AddDelayedMessageScheduler();
             configure(x);
             x.UsingRabbitMq((context, cfg) =>

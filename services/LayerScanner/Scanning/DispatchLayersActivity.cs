@@ -8,11 +8,9 @@ namespace SupplyChainMesh.LayerScanner.Scanning;
 /// a base layer shared by a thousand images is analysed once. Resolution failures that a retry cannot cure (manifest
 /// deleted, not an image) fail the scan with the reason; transient ones (registry down) throw and are retried.
 /// </summary>
-public sealed class DispatchLayersActivity(IImageResolver resolver, ILayerFindingsIndex findings, ILogger<DispatchLayersActivity> logger) :
+public sealed class DispatchLayersActivity(IImageResolver resolver, LayerDispatcher dispatcher, ILogger<DispatchLayersActivity> logger) :
     IStateMachineActivity<ImageScanState, ImagePushed>
 {
-    public const string ScanLayerQueue = "scan-layer";
-
     public async Task Execute(BehaviorContext<ImageScanState, ImagePushed> context, IBehavior<ImageScanState, ImagePushed> next)
     {
         var saga = context.Saga;
@@ -29,29 +27,8 @@ public sealed class DispatchLayersActivity(IImageResolver resolver, ILayerFindin
             return;
         }
 
-        saga.PlatformDigest = resolved.PlatformDigest;
-        saga.Layers = resolved.Layers.Select(l => l.Digest).Distinct().ToList();
-        saga.AnalyzerVersion = findings.AnalyzerVersion;
-        var stored = await findings.StoredAsync(saga.Layers, context.CancellationToken);
-        saga.LayersDone = saga.Layers.Where(stored.Contains).ToList();
-
-        var endpoint = await context.GetSendEndpoint(new Uri($"queue:{ScanLayerQueue}"));
-        var index = 0;
-        foreach (var layer in resolved.Layers)
-        {
-            var position = index++;
-            if (stored.Contains(layer.Digest)) continue;
-            await endpoint.Send(new ScanLayer
-            {
-                ScanId = saga.CorrelationId,
-                Image = context.Message.Image with { Digest = saga.Digest },
-                LayerDigest = layer.Digest,
-                MediaType = layer.MediaType,
-                Size = layer.Size,
-                Index = position,
-            }, context.CancellationToken);
-        }
-        logger.LogInformation("Scan of {Image}: {Total} layers, {Cached} already analysed", context.Message.Image, saga.Layers.Count, stored.Count);
+        var sent = await dispatcher.DispatchAsync(context, saga, context.Message.Image, resolved);
+        logger.LogInformation("Scan of {Image}: {Total} layers, {Sent} sent for analysis", context.Message.Image, saga.Layers.Count, sent);
         await next.Execute(context);
     }
 

@@ -27,6 +27,9 @@ public sealed class ImageScanState : SagaStateMachineInstance, ISagaVersion
     public List<string> LayersDone { get; set; } = [];
 
     public string? AnalyzerVersion { get; set; }
+
+    /// <summary>How often the missing layers of a stalled scan were sent again.</summary>
+    public int Resends { get; set; }
     public string? FailureReason { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -7,7 +7,8 @@ namespace SupplyChainMesh.LayerScanner.Scanning;
 /// One scan per (registry, repository, manifest digest): on <see cref="ImagePushed"/> resolve the manifest, send
 /// <see cref="ScanLayer"/> only for layers without stored findings, collect <see cref="LayerScanned"/>, publish
 /// <see cref="ImageScanned"/> when all are in. A failed layer fails the scan with its reason. A re-push of the same digest
-/// under another tag reuses the finished scan; a re-push after a failure scans again.
+/// under another tag reuses the finished scan; a re-push after a failure scans again. A scan that stalls re-sends its
+/// missing layers a few times before it fails (<see cref="ResendStalledLayersActivity"/>).
 /// </summary>
 public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanState>
 {
@@ -43,7 +44,7 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
             Settle(When(LayerDone).Then(c => Record(c.Saga, c.Message)), pending: null),
             // Only when still stalled: a layer may have come back after the sweep looked.
             Settle(When(TimedOut, c => DateTimeOffset.UtcNow - c.Saga.UpdatedAt >= c.Message.Timeout)
-                .Then(c => c.Saga.FailureReason = StalledReason(c.Saga, c.Message.Timeout)), pending: null),
+                .Activity(a => a.OfType<ResendStalledLayersActivity>()), pending: null),
             Ignore(TimedOut));
 
         During(Complete,
@@ -59,7 +60,7 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
             Ignore(LayerDone),
             Ignore(TimedOut),
             DispatchLayers(When(Pushed)
-                .Then(c => { Remember(c.Saga, c.Message); c.Saga.FailureReason = null; c.Saga.LayersDone.Clear(); })));
+                .Then(c => { Remember(c.Saga, c.Message); c.Saga.FailureReason = null; c.Saga.LayersDone.Clear(); c.Saga.Resends = 0; })));
     }
 
     /// <summary>Resolve the manifest, send the layers not yet analysed, then settle; layers still out mean Scanning.</summary>
@@ -94,12 +95,6 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
     public Event<ImagePushed> Pushed { get; private set; } = null!;
     public Event<LayerScanned> LayerDone { get; private set; } = null!;
     public Event<ScanTimedOut> TimedOut { get; private set; } = null!;
-
-    private static string StalledReason(ImageScanState saga, TimeSpan timeout)
-    {
-        var missing = saga.Layers.Where(l => !saga.LayersDone.Contains(l)).ToList();
-        return $"{missing.Count} of {saga.Layers.Count} layers did not come back within {timeout.TotalSeconds:0.#} s: {string.Join(", ", missing)}";
-    }
 
     private static void Remember(ImageScanState saga, ImagePushed message)
     {

@@ -6,14 +6,14 @@ using SupplyChainMesh.Oci.Sources;
 namespace SupplyChainMesh.LayerScanner.Scanning;
 
 /// <summary>Reads the pushed manifest from its registry; an index resolves to its linux/amd64 manifest.</summary>
-public sealed class RegistryImageResolver(RegistryClientOptions options) : IImageResolver
+public sealed class RegistryImageResolver(RegistryClientPool registries) : IImageResolver
 {
     public async Task<ResolvedImage> ResolveAsync(ImageIdentity image, CancellationToken cancellationToken)
     {
         var reference = ImageReference.Parse($"docker://{image.Registry}/{image.Repository}@{image.Digest}");
         try
         {
-            await using var source = await ImageSources.OpenAsync(reference, options, cancellationToken);
+            await using var source = new RegistryImageSource(reference, registries.For(image.Registry));
             var images = await source.ResolveImagesAsync(cancellationToken: cancellationToken);
             var chosen = images[0];
             var layers = chosen.Layers.Select(l => new ResolvedLayer(l.Digest, l.MediaType, l.Size)).ToList();

@@ -1,7 +1,7 @@
 namespace SupplyChainMesh.LayerScanner.Scanning;
 
 /// <summary>A scan made no progress for <see cref="Timeout"/>: some layer never came back (its worker died, its message
-/// went to <c>_error</c>). Published by <see cref="ScanTimeoutSweeper"/>; consumed only by the scan saga, which fails the
+/// went to <c>_error</c>). Published by <see cref="ScanTimeoutSweeper"/>; consumed only by the scan saga, which re-sends or fails the
 /// scan unless it moved on meanwhile.</summary>
 public sealed record ScanTimedOut
 {

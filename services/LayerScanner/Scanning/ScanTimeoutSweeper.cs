@@ -8,7 +8,7 @@ namespace SupplyChainMesh.LayerScanner.Scanning;
 /// Finds scans that made no progress for <c>Scanner:LayerTimeoutSeconds</c> (default 600: a layer is retried by its
 /// worker for well under that) and tells their saga. The deadline lives in the database (the scan's last update), not
 /// in a timer of one process, so it survives restarts and needs no broker scheduler plugin; several processes may
-/// sweep at once, the saga ignores a stale or repeated notice.
+/// sweep at once, the saga ignores a stale or repeated notice. The saga re-sends the missing layers, then fails.
 /// </summary>
 public sealed class ScanTimeoutSweeper(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<ScanTimeoutSweeper> logger)
     : BackgroundService

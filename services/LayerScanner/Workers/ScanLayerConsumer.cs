@@ -21,7 +21,7 @@ namespace SupplyChainMesh.LayerScanner.Workers;
 public sealed class ScanLayerConsumer(
     ScannerDbContext db,
     ImageAnalyzer analyzer,
-    RegistryClients registries,
+    RegistryClientPool registries,
     ILogger<ScanLayerConsumer> logger) : IConsumer<ScanLayer>
 {
     private static readonly Meter Meter = new("SupplyChainMesh.LayerScanner");

@@ -9,7 +9,7 @@ public sealed class ScanLayerConsumerDefinition : ConsumerDefinition<ScanLayerCo
 {
     public ScanLayerConsumerDefinition(IConfiguration configuration)
     {
-        EndpointName = DispatchLayersActivity.ScanLayerQueue;
+        EndpointName = LayerDispatcher.ScanLayerQueue;
         ConcurrentMessageLimit = configuration.GetValue("Scanner:MaxConcurrentLayers", 2);
     }
 

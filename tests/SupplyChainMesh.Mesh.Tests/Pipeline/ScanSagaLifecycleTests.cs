@@ -1,4 +1,5 @@
 using SupplyChainMesh.Contracts;
+using SupplyChainMesh.LayerScanner.Scanning;
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Testing;
 
@@ -18,26 +19,62 @@ public sealed class ScanSagaLifecycleTests
         return new ImageIdentity(BackingServices.Registry, repository, tag, await Skopeo.DigestAsync(BackingServices.Registry, $"{repository}:{tag}"));
     }
 
+    private static readonly Dictionary<string, string?> QuickTimeout = new()
+    {
+        ["Scanner:LayerTimeoutSeconds"] = "3",
+        ["Scanner:TimeoutSweepSeconds"] = "0.5",
+    };
+
     [Fact]
-    public async Task A_layer_that_never_comes_back_fails_the_scan_after_the_timeout_with_the_reason()
+    public async Task A_layer_that_never_comes_back_is_re_sent_then_fails_the_scan_with_the_reason()
     {
         var image = await PushMinbaseAsync();
         await using var probe = await BusProbe<ImageScanned>.StartAsync();
         // Saga only: the layer is sent, nobody analyses it.
-        await using var host = ScanSagaTests.Scanner(await BackingServices.FreshDatabaseAsync("timeout"), consumeLayers: false, new Dictionary<string, string?>
-        {
-            ["Scanner:LayerTimeoutSeconds"] = "3",
-            ["Scanner:TimeoutSweepSeconds"] = "0.5",
-        });
+        await using var host = ScanSagaTests.Scanner(await BackingServices.FreshDatabaseAsync("timeout"), consumeLayers: false,
+            new Dictionary<string, string?>(QuickTimeout) { ["Scanner:LayerResends"] = "1" });
         await PipelineHosts.ReadyAsync(host);
 
         await probe.Bus.Publish(ScanSagaTests.Pushed(image));
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
         Assert.False(scanned.Succeeded);
-        Assert.Contains("1 of 1 layers did not come back within 3 s", scanned.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("1 of 1 layers did not come back within 3 s (re-sent 1 times)", scanned.FailureReason, StringComparison.Ordinal);
         var state = await ScanSagaTests.StateAsync(host, image.ScanId);
         Assert.Equal("Failed", state.CurrentState);
+        Assert.Equal(1, state.Resends);
         Assert.Contains(state.Layers.Single(), scanned.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lost_layer_message_is_sent_again_and_the_scan_completes()
+    {
+        var image = await PushMinbaseAsync();
+        await using var probe = await BusProbe<ImageScanned>.StartAsync();
+        var database = await BackingServices.FreshDatabaseAsync("resend");
+        await using (var sagaOnly = ScanSagaTests.Scanner(database, consumeLayers: false, QuickTimeout))
+        {
+            await PipelineHosts.ReadyAsync(sagaOnly);
+            await probe.Bus.Publish(ScanSagaTests.Pushed(image));
+            await ScanSagaTests.WaitForStateAsync(sagaOnly, image.ScanId, "Scanning");
+        }
+        // The ScanLayer message is lost, as when a broker drops it or an operator purges a stuck queue.
+        Assert.True(await PurgeQueueAsync(LayerDispatcher.ScanLayerQueue) >= 1);
+
+        await using var workers = ScanSagaTests.Scanner(database, extra: QuickTimeout);
+        await PipelineHosts.ReadyAsync(workers);
+        var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
+        Assert.True(scanned.Succeeded, scanned.FailureReason);
+        var state = await ScanSagaTests.StateAsync(workers, image.ScanId);
+        Assert.Equal("Complete", state.CurrentState);
+        Assert.InRange(state.Resends, 1, 2);
+    }
+
+    private static async Task<uint> PurgeQueueAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(await BackingServices.RabbitMqUriAsync()) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return await channel.QueuePurgeAsync(queue);
     }
 
     [Fact]

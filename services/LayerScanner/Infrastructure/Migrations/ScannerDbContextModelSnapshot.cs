@@ -110,6 +110,9 @@ namespace SupplyChainMesh.LayerScanner.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("Resends")
+                        .HasColumnType("integer");
+
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()
                         .HasColumnType("text[]");
