@@ -12,6 +12,7 @@
 #   burst    SCM_BENCH_BURST (default 1000) distinct small images (one unique layer each, made with umoci) pushed
 #            at once (SCM_BENCH_PUSHERS parallel skopeo, default 8); waits until every one is promoted; reports
 #            images/s, promotions counted once each, and the peak depth of the busiest queue (management API).
+#            `build-burst DIR` builds those images beforehand; SCM_BENCH_BURST_LAYOUT=DIR then uses them.
 # Talks to the services' own ports (Ingest 8081 ... Promoter 8085) and the registry; prints a summary table.
 # =============================================================================
 set -Eeuo pipefail
@@ -71,19 +72,41 @@ cold() {
   printf 'cold 100 MB two-layer image\tpush end -> verdict=%ss\n' "$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN{printf "%.3f", ms/1000}')" | tee -a "$OUT" >&2
 }
 
-burst() {
-  local n=${SCM_BENCH_BURST:-1000} pushers=${SCM_BENCH_PUSHERS:-8} layout=$WORK/burst t0 done_count peak=0 depth
-  log "building $n distinct one-layer images with umoci"
+# promoted records, distinct digests promoted, failed records of this run's burst (the promoter's own table: its API
+# pages at 500 records).
+burst_counts() {
+  "$SCM_REPO/infra/local/services.sh" psql -d "${SCM_APP_DATABASE:-supplychainmesh}" -At -F $'\t' -c \
+    "SELECT count(*) FILTER (WHERE \"Outcome\" = 'promoted'), count(DISTINCT \"Digest\") FILTER (WHERE \"Outcome\" = 'promoted'),
+            count(*) FILTER (WHERE \"Outcome\" = 'failed')
+       FROM promoter.promotions WHERE \"SourceRepository\" LIKE 'dev/burst%-$RUN_ID'" 2>/dev/null || printf '0\t0\t0\n'
+}
+
+build_burst() { # layout n: n distinct one-layer images b0..b(n-1), each with a file of its own
+  local layout=$1 n=$2 bundle i
+  bundle=$(mktemp -d)
+  log "building $n distinct one-layer images with umoci in $layout"
   umoci init --layout "$layout"
   for ((i = 0; i < n; i++)); do
     # unpack/add/repack: umoci 0.4.7's `insert` writes a tar without its end-of-archive blocks.
     umoci new --image "$layout:b$i"
-    rm -rf "$WORK/bundle"
-    umoci unpack --rootless --image "$layout:b$i" "$WORK/bundle" >/dev/null
-    mkdir -p "$WORK/bundle/rootfs/etc"
-    printf 'burst %s %s\n' "$RUN_ID" "$i" >"$WORK/bundle/rootfs/etc/burst.txt"
-    umoci repack --image "$layout:b$i" "$WORK/bundle" >/dev/null
+    rm -rf "$bundle/b"
+    umoci unpack --rootless --image "$layout:b$i" "$bundle/b" >/dev/null
+    mkdir -p "$bundle/b/rootfs/etc"
+    printf 'burst %s %s %s\n' "$RUN_ID" "$i" "$RANDOM$RANDOM" >"$bundle/b/rootfs/etc/burst.txt"
+    umoci repack --image "$layout:b$i" "$bundle/b" >/dev/null
   done
+  rm -rf "$bundle"
+}
+
+burst() {
+  local n=${SCM_BENCH_BURST:-1000} pushers=${SCM_BENCH_PUSHERS:-8} layout=$WORK/burst t0 done_count peak=0 depth
+  # SCM_BENCH_BURST_LAYOUT: a layout built beforehand by `pipeline.sh build-burst DIR` and never pushed yet, so the
+  # build does not share the machine with the measurement.
+  if [[ -n ${SCM_BENCH_BURST_LAYOUT:-} ]]; then
+    layout=$SCM_BENCH_BURST_LAYOUT
+  else
+    build_burst "$layout" "$n"
+  fi
   log "pushing $n images with $pushers parallel skopeo"
   t0=$(now_ms)
   seq 0 $((n - 1)) | xargs -P "$pushers" -I{} skopeo copy --quiet --dest-tls-verify=false "oci:$layout:b{}" "docker://$REG/dev/burst{}-$RUN_ID:latest" &
@@ -91,22 +114,28 @@ burst() {
   while :; do
     depth=$(curl -fs -u guest:guest "$SCM_RABBITMQ_MANAGEMENT/api/queues" | jq '[.[].messages] | max // 0')
     ((depth > peak)) && peak=$depth
-    done_count=$(curl -fs "$PROMOTER/api/promotions?repositoryPrefix=dev/burst" | jq "[.[] | select(.sourceRepository | endswith(\"-$RUN_ID\"))] | length" 2>/dev/null || echo 0)
+    done_count=$(burst_counts | cut -f1)
     ((done_count >= n)) && break
     (($(now_ms) - t0 < 1800000)) || die "only $done_count of $n promoted after 30 min"
     sleep 1
   done
   wait "$pusher" || true
   local secs; secs=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN{printf "%.1f", ms/1000}')
-  printf 'burst\timages=%s\tpromoted=%s\tseconds=%s\timages/s=%s\tpeak queue depth=%s\n' "$n" "$done_count" "$secs" \
-    "$(awk -v n="$n" -v s="$secs" 'BEGIN{printf "%.1f", n/s}')" "$peak" | tee -a "$OUT" >&2
+  sleep 5 # a duplicate promotion would show up after the last one
+  local counts distinct failed
+  counts=$(burst_counts)
+  done_count=$(cut -f1 <<<"$counts") distinct=$(cut -f2 <<<"$counts") failed=$(cut -f3 <<<"$counts")
+  printf 'burst\timages=%s\tpromotions=%s\tdistinct digests promoted=%s\tfailed=%s\tseconds=%s\timages/s=%s\tpeak queue depth=%s\n' \
+    "$n" "$done_count" "$distinct" "$failed" "$secs" "$(awk -v n="$n" -v s="$secs" 'BEGIN{printf "%.1f", n/s}')" "$peak" | tee -a "$OUT" >&2
+  ((done_count == n && distinct == n)) || die "burst: $n images pushed, $done_count promotions of $distinct distinct digests"
 }
 
 case ${1:-all} in
   latency) latency ;;
   cold) cold ;;
   burst) burst ;;
+  build-burst) build_burst "${2:?usage: $0 build-burst DIR}" "${SCM_BENCH_BURST:-1000}" ;;
   all) latency; cold; burst ;;
-  *) die "usage: $0 [latency|cold|burst|all]" ;;
+  *) die "usage: $0 [latency|cold|burst|all|build-burst DIR]" ;;
 esac
 log "summary in $OUT"

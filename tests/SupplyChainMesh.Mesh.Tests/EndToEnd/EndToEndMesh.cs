@@ -32,7 +32,6 @@ public sealed class EndToEndMesh : IAsyncLifetime
 
     public ServiceProcess this[string service] => _services[service];
 
-    public IEnumerable<ServiceProcess> Services => _services.Values;
 
     public async Task InitializeAsync()
     {
@@ -127,6 +126,25 @@ public sealed class EndToEndMesh : IAsyncLifetime
             _sampleGate.Release();
         }
     }
+
+    /// <summary>How long one image may take through the whole pipeline in a test.</summary>
+    public static readonly TimeSpan PipelineWithin = TimeSpan.FromMinutes(3);
+
+    /// <summary>Waits until the promoter has copied the image (the target tag holds the same digest) and recorded it:
+    /// the record is written after the manifest PUT, so the registry shows the copy a moment earlier.</summary>
+    public async Task WaitForPromotionAsync(string repository, string tag, string digest)
+    {
+        await Eventually.HoldsAsync(async () => await RegistryDigestAsync(repository, tag) == digest, PipelineWithin,
+            $"{repository}:{tag} holds {digest}", () => Logs("Ingest", "LayerScanner", "FeedSync", "PolicyEngine", "Promoter"));
+        await Eventually.HoldsAsync(async () => (await GetJsonAsync<JsonArray>("Promoter", $"api/promotions?digest={Uri.EscapeDataString(digest)}"))?
+            .Any(p => p?["targetRepository"]?.GetValue<string>() == repository) == true, PipelineWithin,
+            $"the promotion of {digest} to {repository} is recorded", () => Logs("Promoter"));
+    }
+
+    /// <summary>Waits until Ingest's catalogue lists the digest: the registry's event went through.</summary>
+    public Task WaitRecordedByIngestAsync(string digest) =>
+        Eventually.HoldsAsync(async () => (await GetJsonAsync<JsonNode>("Ingest", "api/images"))?.ToJsonString()
+            .Contains(digest, StringComparison.Ordinal) == true, PipelineWithin, $"Ingest recorded {digest}", () => Logs("Ingest"));
 
     public Uri Url(string service, string path) => new(_services[service].BaseAddress, path);
 

@@ -11,7 +11,7 @@ namespace SupplyChainMesh.Mesh.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed class FaultTests(EndToEndMesh mesh) : IAsyncLifetime
 {
-    private static readonly TimeSpan Within = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Within = EndToEndMesh.PipelineWithin;
     private readonly string _layout = Path.Combine(Path.GetTempPath(), $"scm-e2e-{Guid.NewGuid():N}");
     private string _lastTag = "";
 
@@ -28,16 +28,14 @@ public sealed class FaultTests(EndToEndMesh mesh) : IAsyncLifetime
     {
         var tag = _lastTag = $"t{Guid.NewGuid():N}"[..9];
         await TinyImage.CreateAsync(_layout, tag, Guid.NewGuid().ToString());
-        await TinyImage.PushAsync(_layout, tag, mesh.Registry.Host, $"{repository}:latest");
+        await Skopeo.PushLayoutAsync(_layout, tag, mesh.Registry.Host, $"{repository}:latest");
         return await mesh.RegistryDigestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
     }
 
     private async Task<JsonNode?> ScanAsync(string digest) =>
         (await mesh.GetJsonAsync<JsonArray>("LayerScanner", $"api/scans?digest={Uri.EscapeDataString(digest)}"))?.FirstOrDefault();
 
-    private Task WaitForPromotionAsync(string repository, string digest) =>
-        Eventually.HoldsAsync(async () => await mesh.RegistryDigestAsync(repository, "latest") == digest, Within,
-            $"{repository}:latest holds {digest}", () => mesh.Logs("Ingest", "LayerScanner", "FeedSync", "PolicyEngine", "Promoter"));
+    private Task WaitForPromotionAsync(string repository, string digest) => mesh.WaitForPromotionAsync(repository, "latest", digest);
 
     private async Task WithScannersDownAsync(Func<Task> whileDown)
     {
@@ -54,9 +52,7 @@ public sealed class FaultTests(EndToEndMesh mesh) : IAsyncLifetime
         }
     }
 
-    private async Task WaitRecordedByIngestAsync(string digest) =>
-        await Eventually.HoldsAsync(async () => (await mesh.GetJsonAsync<JsonNode>("Ingest", "api/images"))?.ToJsonString()
-            .Contains(digest, StringComparison.Ordinal) == true, Within, $"Ingest recorded {digest}", () => mesh.Logs("Ingest"));
+    private Task WaitRecordedByIngestAsync(string digest) => mesh.WaitRecordedByIngestAsync(digest);
 
     private async Task<string> WaitForFailedScanAsync(string digest)
     {

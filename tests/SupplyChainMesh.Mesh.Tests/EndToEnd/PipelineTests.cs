@@ -11,7 +11,7 @@ namespace SupplyChainMesh.Mesh.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed class PipelineTests(EndToEndMesh mesh)
 {
-    private static readonly TimeSpan PipelineWithin = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan PipelineWithin = EndToEndMesh.PipelineWithin;
 
     private Task EnsureSamplePolicyAsync() => mesh.EnsureSamplePolicyAsync();
 
@@ -22,10 +22,6 @@ public sealed class PipelineTests(EndToEndMesh mesh)
     private async Task<JsonArray> PromotionsAsync(string digest) =>
         await mesh.GetJsonAsync<JsonArray>("Promoter", $"api/promotions?digest={Uri.EscapeDataString(digest)}") ?? [];
 
-    private async Task WaitForPromotionAsync(string repository, string tag, string digest) =>
-        await Eventually.HoldsAsync(async () => await mesh.RegistryDigestAsync(repository, tag) == digest, PipelineWithin,
-            $"{repository}:{tag} holds {digest}", () => mesh.Logs("Ingest", "LayerScanner", "FeedSync", "PolicyEngine", "Promoter"));
-
     [Fact]
     public async Task A_clean_image_is_promoted_to_qa_with_the_same_digest_and_a_vulnerable_one_stays_with_the_failing_CVEs_named()
     {
@@ -35,7 +31,7 @@ public sealed class PipelineTests(EndToEndMesh mesh)
         var clean = await mesh.PushAsync("bookworm-minbase", "dev/base:latest");
         var vulnerable = await mesh.PushAsync("app-mixed", "dev/shop:latest");
 
-        await WaitForPromotionAsync("qa/base", "latest", clean);
+        await mesh.WaitForPromotionAsync("qa/base", "latest", clean);
 
         // minimist 1.2.5 (CVE-2021-44906, CVSS 9.8) is in app-mixed's node_modules: critical, so the policy fails.
         await Eventually.HoldsAsync(async () => (await VerdictsAsync("dev/shop", vulnerable)).Contains("CVE-2021-44906", StringComparison.Ordinal),
@@ -52,14 +48,14 @@ public sealed class PipelineTests(EndToEndMesh mesh)
         var layout = await TinyImage.CreateAsync(Path.Combine(Path.GetTempPath(), $"scm-e2e-{Guid.NewGuid():N}"), "again", Guid.NewGuid().ToString());
         try
         {
-            await TinyImage.PushAsync(layout, "again", mesh.Registry.Host, "dev/again:latest");
+            await Skopeo.PushLayoutAsync(layout, "again", mesh.Registry.Host, "dev/again:latest");
             var digest = (await mesh.RegistryDigestAsync("dev/again", "latest"))!;
-            await WaitForPromotionAsync("qa/again", "latest", digest);
+            await mesh.WaitForPromotionAsync("qa/again", "latest", digest);
 
             // The same digest again under the same tag (a new registry event) and under a tag the policy does not take:
             // the second tag's verdict shows that the pipeline has gone through both pushes.
-            await TinyImage.PushAsync(layout, "again", mesh.Registry.Host, "dev/again:latest");
-            await TinyImage.PushAsync(layout, "again", mesh.Registry.Host, "dev/again:candidate");
+            await Skopeo.PushLayoutAsync(layout, "again", mesh.Registry.Host, "dev/again:latest");
+            await Skopeo.PushLayoutAsync(layout, "again", mesh.Registry.Host, "dev/again:candidate");
             await Eventually.HoldsAsync(async () => (await VerdictsAsync("dev/again", digest)).Contains("candidate", StringComparison.Ordinal),
                 PipelineWithin, "a verdict for dev/again:candidate", () => mesh.Logs("PolicyEngine"));
 
@@ -81,17 +77,16 @@ public sealed class PipelineTests(EndToEndMesh mesh)
         await mesh["LayerScanner2"].KillAsync();
         try
         {
-            await TinyImage.PushAsync(layout, "latest", mesh.Registry.Host, "dev/late:latest");
+            await Skopeo.PushLayoutAsync(layout, "latest", mesh.Registry.Host, "dev/late:latest");
             var digest = await mesh.RegistryDigestAsync("dev/late", "latest");
             Assert.NotNull(digest);
             // Ingest took the push while no scanner ran: it is recorded and waits on the broker.
-            await Eventually.HoldsAsync(async () => (await mesh.GetJsonAsync<JsonNode>("Ingest", "api/images"))?.ToJsonString()
-                .Contains(digest, StringComparison.Ordinal) == true, PipelineWithin, "Ingest recorded the push");
+            await mesh.WaitRecordedByIngestAsync(digest);
             Assert.Null(await mesh.RegistryDigestAsync("qa/late", "latest"));
 
             await mesh["LayerScanner"].StartAsync(TimeSpan.FromMinutes(2));
             await mesh["LayerScanner2"].StartAsync(TimeSpan.FromMinutes(2));
-            await WaitForPromotionAsync("qa/late", "latest", digest);
+            await mesh.WaitForPromotionAsync("qa/late", "latest", digest);
         }
         finally
         {
@@ -111,7 +106,7 @@ public sealed class PipelineTests(EndToEndMesh mesh)
         for (var i = 1; i < 8; i++) await TinyImage.AddLayerAsync(layout, "multi", $"{i}-{Guid.NewGuid()}");
         try
         {
-            await TinyImage.PushAsync(layout, "multi", mesh.Registry.Host, "dev/multi:multi");
+            await Skopeo.PushLayoutAsync(layout, "multi", mesh.Registry.Host, "dev/multi:multi");
             var digest = await mesh.RegistryDigestAsync("dev/multi", "multi");
             var layers = await TinyImage.LayerDigestsAsync(layout, "multi");
             Assert.Equal(8, layers.Count);

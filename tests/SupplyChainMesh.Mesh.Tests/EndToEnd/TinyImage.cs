@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Mesh.Tests.EndToEnd;
 
@@ -49,18 +49,5 @@ internal static class TinyImage
         return [.. manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!)];
     }
 
-    /// <summary>Copies <c>oci:LAYOUT:TAG</c> to a registry with skopeo.</summary>
-    public static Task PushAsync(string layout, string tag, string registry, string repositoryAndTag) =>
-        RunAsync("skopeo", "copy", "--quiet", "--dest-tls-verify=false", $"oci:{layout}:{tag}", $"docker://{registry}/{repositoryAndTag}");
-
-    private static async Task RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {await stderr}");
-    }
+    private static Task<string> RunAsync(string file, params string[] args) => ProcessRunner.RunCheckedAsync(file, args);
 }
