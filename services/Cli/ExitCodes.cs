@@ -5,11 +5,12 @@ public static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary><c>scm scan</c>: an unexpected internal error (a bug). API commands: the API refused the request (4xx).</summary>
+    /// <summary>An unexpected internal error (a bug; details on stderr), in every command.</summary>
     public const int InternalError = 1;
 
-    /// <summary>API commands: the API answered 4xx (not found, denied, invalid). Same number as <see cref="InternalError"/>.</summary>
-    public const int ApiRefused = 1;
+    /// <summary>API commands: the API answered 4xx (not found, denied, invalid). A number of its own, so a script can tell
+    /// "the server said no" from a bug (1) or an unreachable server (3).</summary>
+    public const int ApiRefused = 6;
 
     /// <summary>Bad usage: unknown option, invalid image reference or platform, missing feed folder.</summary>
     public const int Usage = 2;
@@ -44,8 +45,9 @@ public static class ExitCodes
     public const string ApiHelpText = """
         Exit codes (API commands):
           0    ok
-          1    the API said no: 4xx (not found, unauthorized, forbidden, invalid)
+          1    internal error (a bug; details on stderr)
           2    bad usage
           3    server unreachable, timing out or failing (5xx)
+          6    the API said no: 4xx (not found, unauthorized, forbidden, invalid)
         """;
 }

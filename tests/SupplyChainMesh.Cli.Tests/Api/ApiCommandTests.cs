@@ -90,7 +90,7 @@ public sealed class ApiCommandTests(FakeGateway gateway) : IClassFixture<FakeGat
     public async Task Image_not_in_the_catalogue_exits_1_and_a_malformed_reference_exits_2()
     {
         var missing = await RunAsync("image", "cli/app:9.9");
-        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal(ExitCodes.ApiRefused, missing.ExitCode);
         Assert.Contains("cli/app:9.9 is not in the image catalogue", missing.Stderr, StringComparison.Ordinal);
         var malformed = await RunAsync("image", "cli/app@sha256:xyz");
         Assert.Equal(2, malformed.ExitCode);
@@ -118,7 +118,7 @@ public sealed class ApiCommandTests(FakeGateway gateway) : IClassFixture<FakeGat
 
             await File.WriteAllTextAsync(file, """{"sourceRepository":"qa/*"}""");
             var invalid = await RunAsync("policy", "apply", "-f", file);
-            Assert.Equal(1, invalid.ExitCode);
+            Assert.Equal(ExitCodes.ApiRefused, invalid.ExitCode);
             Assert.Contains("A policy needs a name.", invalid.Stderr, StringComparison.Ordinal);
 
             await File.WriteAllTextAsync(file, "not json");
@@ -177,7 +177,7 @@ public sealed class ApiCommandTests(FakeGateway gateway) : IClassFixture<FakeGat
         }
         Assert.Contains(id, (await RunAsync("exceptions", "list")).Stdout, StringComparison.Ordinal);
         Assert.Equal(0, (await RunAsync("exceptions", "remove", id)).ExitCode);
-        Assert.Equal(1, (await RunAsync("exceptions", "remove", id)).ExitCode);
+        Assert.Equal(ExitCodes.ApiRefused, (await RunAsync("exceptions", "remove", id)).ExitCode);
         Assert.Equal(2, (await RunAsync("exceptions", "add", "CVE-2023-4911", "--reason", "x", "--scope", "image")).ExitCode);
         Assert.Equal(2, (await RunAsync("exceptions", "add", "CVE-2023-4911")).ExitCode);
     }
@@ -195,14 +195,14 @@ public sealed class ApiCommandTests(FakeGateway gateway) : IClassFixture<FakeGat
         var id = token.GetProperty("id").GetString()!;
         Assert.Equal(0, (await RunAsync("token", "revoke", id)).ExitCode);
         Assert.Equal("DELETE", LastRequest($"/api/tokens/{id}").Method);
-        Assert.Equal(1, (await RunAsync("token", "revoke", id)).ExitCode);
+        Assert.Equal(ExitCodes.ApiRefused, (await RunAsync("token", "revoke", id)).ExitCode);
     }
 
     [Fact]
-    public async Task Without_a_token_the_api_says_no_and_the_exit_code_is_1()
+    public async Task Without_a_token_the_api_says_no_with_exit_code_6()
     {
         var run = await RunAsync(new Dictionary<string, string> { ["SCM_SERVER"] = FakeGateway.Url }, "images");
-        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(ExitCodes.ApiRefused, run.ExitCode);
         Assert.Contains("401", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("A valid API token is required.", run.Stderr, StringComparison.Ordinal);
         Assert.Equal("", run.Stdout);
