@@ -13,16 +13,15 @@ namespace SupplyChainMesh.PolicyEngine.Reevaluation;
 /// Re-evaluates the stored images a <see cref="PolicyInputsChanged"/> can affect (their stored report, fetched again
 /// from FeedSync; no rescan) against the inputs as they are now, and publishes <see cref="PolicySatisfied"/> /
 /// <see cref="PolicyViolated"/> only where a verdict's fingerprint changed: a new exception can promote an image that
-/// was blocked. One replica does it (a shared queue, behind the inbox). Each image is stored and its messages sent
-/// before the next, so a failure part-way and the redelivery that follows re-evaluate the images already done to the
-/// same fingerprints and publish nothing twice.
+/// was blocked. One replica does it (a shared queue, behind the inbox). The inbox runs the whole re-evaluation in one
+/// transaction and the messages leave through the consume context's outbox after it commits: a failure part-way
+/// rolls every verdict back and publishes nothing, and the redelivery does it all again.
 /// </summary>
 public sealed class ReevaluationConsumer(
     PolicyDbContext db,
     PolicyInputs inputs,
     IAssessmentSource assessments,
     ImageEvaluator evaluator,
-    IBus bus,
     TimeProvider time,
     ILogger<ReevaluationConsumer> logger) : IConsumer<PolicyInputsChanged>
 {
@@ -51,8 +50,7 @@ public sealed class ReevaluationConsumer(
             var identity = new ImageIdentity(image.Registry, image.Repository, image.Tag.Length == 0 ? null : image.Tag, image.Digest);
             var (messages, _) = await evaluator.EvaluateAsync(identity, image.ReportId, assessment, policies, exceptions, vex, now, ct);
             db.ChangeTracker.Clear();
-            // Sent now, not through the consume context's outbox (which would hold them until every image is done).
-            foreach (var m in messages) await bus.Publish(m, m.GetType(), ct);
+            foreach (var m in messages) await context.Publish(m, m.GetType(), ct);
             published += messages.Count;
         }
         logger.LogInformation("{Kind} {Id} {Change}: {Images} images re-evaluated, {Published} verdicts changed, {Missing} reports gone",
