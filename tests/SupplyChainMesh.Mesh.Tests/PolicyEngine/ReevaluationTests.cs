@@ -157,11 +157,13 @@ public sealed class ReevaluationTests : IAsyncLifetime
         var queue = $"policy-reevaluation-test-{Guid.NewGuid():N}";
         await using var a = await PolicyEngineHost.StartAsync(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = database, ["PolicyEngine:ReevaluationQueue"] = queue,
+            ["ConnectionStrings:Postgres"] = database,
+            ["PolicyEngine:ReevaluationQueue"] = queue,
         });
         await using var b = await PolicyEngineHost.StartAsync(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Postgres"] = database, ["PolicyEngine:ReevaluationQueue"] = queue,
+            ["ConnectionStrings:Postgres"] = database,
+            ["PolicyEngine:ReevaluationQueue"] = queue,
         });
         var cacheOfB = b.Services.GetRequiredService<VerdictCache>();
         cacheOfB.Set("registry.example.com/dev/other:latest", null);
