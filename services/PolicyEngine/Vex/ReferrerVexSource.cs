@@ -42,7 +42,7 @@ public sealed class ReferrerVexSource(RegistryClientPool registries, IOptions<Re
             return statements;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RegistryException
-                                       or HttpRequestException or ManifestFormatException or DigestMismatchException or ArgumentException)
+                                       or HttpRequestException or IOException or ManifestFormatException or DigestMismatchException or ArgumentException)
         {
             var why = ex is OperationCanceledException ? $"no answer within {settings.Timeout}" : ex.Message;
             logger.LogWarning("VEX referrers of {Image} not read ({Reason}); evaluating without them", key, why);
