@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Policy.Exceptions;
 using SupplyChainMesh.Policy.Serialization;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
 using SupplyChainMesh.PolicyEngine.Model;
+using SupplyChainMesh.PolicyEngine.Reevaluation;
 
 namespace SupplyChainMesh.PolicyEngine.Apis;
 
@@ -31,12 +33,17 @@ public static class ExceptionsApi
                 ? Results.Ok(View(e, time.GetUtcNow()))
                 : ApiRequests.NotFound($"Exception {id}"));
         api.MapPost("/", CreateAsync);
-        api.MapDelete("/{id:guid}", async (PolicyDbContext db, Guid id, CancellationToken ct) =>
-            await db.Exceptions.Where(e => e.Id == id).ExecuteDeleteAsync(ct) == 0 ? ApiRequests.NotFound($"Exception {id}") : Results.NoContent());
+        api.MapDelete("/{id:guid}", async (PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, Guid id, CancellationToken ct) =>
+        {
+            var stored = await db.Exceptions.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct);
+            if (stored is null || await db.Exceptions.Where(e => e.Id == id).ExecuteDeleteAsync(ct) == 0) return ApiRequests.NotFound($"Exception {id}");
+            await bus.Publish(PolicyChanges.Exception(stored, "deleted", time.GetUtcNow()), ct);
+            return Results.NoContent();
+        });
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, PolicyDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await ApiRequests.ReadObjectAsync(request, ct);
         if (body is null) return problem!;
@@ -68,6 +75,7 @@ public static class ExceptionsApi
         };
         db.Exceptions.Add(stored);
         await db.SaveChangesAsync(ct);
+        await bus.Publish(PolicyChanges.Exception(stored, "created", now), ct);
         return Results.Created($"/api/exceptions/{stored.Id}", View(stored, now));
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using SupplyChainMesh.Persistence.Sagas;
@@ -7,6 +8,7 @@ using SupplyChainMesh.Policy.Serialization;
 using SupplyChainMesh.PolicyEngine.Evaluation;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
 using SupplyChainMesh.PolicyEngine.Model;
+using SupplyChainMesh.PolicyEngine.Reevaluation;
 
 namespace SupplyChainMesh.PolicyEngine.Apis;
 
@@ -33,13 +35,18 @@ public static class PoliciesApi
         });
         api.MapPost("/", CreateAsync);
         api.MapPut("/{id:guid}", UpdateAsync);
-        api.MapDelete("/{id:guid}", async (PolicyDbContext db, Guid id, CancellationToken ct) =>
-            await db.Policies.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 0 ? ApiRequests.NotFound($"Policy {id}") : Results.NoContent());
+        api.MapDelete("/{id:guid}", async (PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, Guid id, CancellationToken ct) =>
+        {
+            var source = await db.Policies.Where(p => p.Id == id).Select(p => p.SourcePattern).SingleOrDefaultAsync(ct);
+            if (source is null || await db.Policies.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 0) return ApiRequests.NotFound($"Policy {id}");
+            await bus.Publish(PolicyChanges.Policy(id, "deleted", time.GetUtcNow(), source), ct);
+            return Results.NoContent();
+        });
         api.MapPost("/dry-run", DryRunApi.DryRunAsync);
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, PolicyDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await ApiRequests.ReadObjectAsync(request, ct);
         if (body is null) return problem!;
@@ -71,11 +78,12 @@ public static class PoliciesApi
         {
             return ApiRequests.Conflict($"A policy named '{policy.Name}' exists already.");
         }
+        await bus.Publish(PolicyChanges.Policy(id, "created", now, stored.SourcePattern), ct);
         request.HttpContext.Response.Headers[HeaderNames.ETag] = ApiRequests.ETag(stored.Version);
         return Results.Created($"/api/policies/{id}", View(stored));
     }
 
-    private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PolicyDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(Guid id, HttpRequest request, PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, CancellationToken ct)
     {
         var (body, problem) = await ApiRequests.ReadObjectAsync(request, ct);
         if (body is null) return problem!;
@@ -89,6 +97,7 @@ public static class PoliciesApi
         if (stored.Name != policy.Name && await db.Policies.AnyAsync(p => p.Name == policy.Name && p.Id != id, ct))
             return ApiRequests.Conflict($"A policy named '{policy.Name}' exists already.");
 
+        var previousSource = stored.SourcePattern;
         stored.Name = policy.Name;
         stored.SourcePattern = policy.SourceRepository;
         stored.Enabled = policy.Enabled;
@@ -110,6 +119,7 @@ public static class PoliciesApi
         {
             return ApiRequests.Conflict($"A policy named '{policy.Name}' exists already.");
         }
+        await bus.Publish(PolicyChanges.Policy(id, "updated", stored.UpdatedAt, previousSource, stored.SourcePattern), ct);
         request.HttpContext.Response.Headers[HeaderNames.ETag] = ApiRequests.ETag(stored.Version);
         return Results.Ok(View(stored));
     }

@@ -1,9 +1,11 @@
 using System.Text;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Policy.Vex;
 using SupplyChainMesh.PolicyEngine.Evaluation;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
 using SupplyChainMesh.PolicyEngine.Model;
+using SupplyChainMesh.PolicyEngine.Reevaluation;
 
 namespace SupplyChainMesh.PolicyEngine.Apis;
 
@@ -29,16 +31,18 @@ public static class VexApi
                 ? Results.Ok(new VexView(v.Id, v.DocumentId, v.Format, v.StatementCount, v.Source, v.UploadedAt, v.UploadedBy, documents.Vex(v.Id, v.Document)))
                 : ApiRequests.NotFound($"VEX document {id}"));
         api.MapPost("/", UploadAsync);
-        api.MapDelete("/{id:guid}", async (PolicyDbContext db, DocumentCache documents, Guid id, CancellationToken ct) =>
+        api.MapDelete("/{id:guid}", async (PolicyDbContext db, DocumentCache documents, IPublishEndpoint bus, TimeProvider time, Guid id, CancellationToken ct) =>
         {
             if (await db.VexDocuments.Where(v => v.Id == id).ExecuteDeleteAsync(ct) == 0) return ApiRequests.NotFound($"VEX document {id}");
             documents.ForgetVex(id);
+            await bus.Publish(PolicyChanges.Vex(id, "deleted", time.GetUtcNow()), ct);
             return Results.NoContent();
         });
         return app;
     }
 
-    private static async Task<IResult> UploadAsync(HttpRequest request, PolicyDbContext db, DocumentCache documents, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UploadAsync(HttpRequest request, PolicyDbContext db, DocumentCache documents, IPublishEndpoint bus, TimeProvider time,
+        CancellationToken ct)
     {
         if (request.ContentLength > ApiRequests.MaxBodyBytes)
             return ApiRequests.Invalid("$", $"The document is larger than {ApiRequests.MaxBodyBytes} bytes.");
@@ -49,6 +53,7 @@ public static class VexApi
         db.VexDocuments.Add(stored);
         await db.SaveChangesAsync(ct);
         documents.ForgetVex(stored.Id);
+        await bus.Publish(PolicyChanges.Vex(stored.Id, "created", stored.UploadedAt), ct);
         return Results.Created($"/api/vex/{stored.Id}",
             new VexView(stored.Id, stored.DocumentId, stored.Format, stored.StatementCount, stored.Source, stored.UploadedAt, stored.UploadedBy, statements));
     }

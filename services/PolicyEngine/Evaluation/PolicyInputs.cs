@@ -4,14 +4,16 @@ using SupplyChainMesh.Policy.Exceptions;
 using SupplyChainMesh.Policy.Promotion;
 using SupplyChainMesh.Policy.Vex;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
+using SupplyChainMesh.PolicyEngine.Vex;
 
 namespace SupplyChainMesh.PolicyEngine.Evaluation;
 
 /// <summary>
-/// Everything an evaluation reads from the store: the policies in evaluation order, the exceptions still active and
-/// every VEX statement. Used by the <c>ImageAssessed</c> consumer and by dry runs alike, so both judge the same way.
+/// Everything an evaluation reads: the policies in evaluation order, the exceptions still active, every uploaded VEX
+/// statement, and the VEX documents attached to the image itself as OCI referrers. Used by the <c>ImageAssessed</c>
+/// consumer, re-evaluation and dry runs alike, so all judge the same way.
 /// </summary>
-public sealed class PolicyInputs(PolicyDbContext db, DocumentCache documents)
+public sealed class PolicyInputs(PolicyDbContext db, DocumentCache documents, ReferrerVexSource referrerVex)
 {
     public async Task<IReadOnlyList<PromotionPolicy>> PoliciesAsync(CancellationToken ct)
     {
@@ -41,6 +43,16 @@ public sealed class PolicyInputs(PolicyDbContext db, DocumentCache documents)
         policies ??= await PoliciesAsync(ct);
         var exceptions = await ExceptionsAsync(now, ct);
         var vex = await VexStatementsAsync(ct);
-        return (PolicyEvaluator.Default.Evaluate(assessment, policies, exceptions, vex, now), policies);
+        return (await EvaluateAsync(assessment, policies, exceptions, vex, now, ct), policies);
+    }
+
+    /// <summary>Evaluates with inputs already loaded (re-evaluation loads them once for many images); adds the image's
+    /// referrer VEX, which apply to that image only.</summary>
+    public async Task<EvaluationResult> EvaluateAsync(ImageAssessment assessment, IReadOnlyList<PromotionPolicy> policies,
+        IReadOnlyList<VulnerabilityException> exceptions, IReadOnlyList<VexStatement> vex, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        var attached = await referrerVex.StatementsAsync(assessment.Registry, assessment.Repository, assessment.ManifestDigest, ct);
+        return PolicyEvaluator.Default.Evaluate(assessment, policies, exceptions, attached.Count == 0 ? vex : [.. vex, .. attached], now);
     }
 }

@@ -28,17 +28,24 @@ public sealed class PolicyEngineHost : WebApplicationFactory<PolicyInputs>
 
     public RecordedAssessments Assessments { get; } = new();
 
-    public static async Task<PolicyEngineHost> StartAsync()
+    public static Task<PolicyEngineHost> StartAsync() => StartAsync(new Dictionary<string, string?>());
+
+    /// <param name="settings">Configuration on top of the test defaults; <c>ConnectionStrings:Postgres</c> and
+    /// <c>PolicyEngine:ReevaluationQueue</c> given here let two hosts act as replicas of one service.</param>
+    public static async Task<PolicyEngineHost> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
-        var host = new PolicyEngineHost(new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = await BackingServices.RabbitMqUriAsync(),
-            ["ConnectionStrings:Postgres"] = await BackingServices.FreshDatabaseAsync("policy"),
             ["PolicyEngine:EvaluationQueue"] = $"policy-test-{Guid.NewGuid():N}",
+            ["PolicyEngine:ReevaluationQueue"] = $"policy-reevaluation-test-{Guid.NewGuid():N}",
             ["PolicyEngine:TemporaryQueue"] = "true",
             // Nothing listens there: assessments come from the recorded double.
             ["Services:FeedSync"] = "http://127.0.0.1:9179",
-        });
+        };
+        foreach (var (key, value) in settings) all[key] = value;
+        all.TryAdd("ConnectionStrings:Postgres", await BackingServices.FreshDatabaseAsync("policy"));
+        var host = new PolicyEngineHost(all);
         var bus = host.Services.GetRequiredService<IBusControl>();
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(60));
         return host;

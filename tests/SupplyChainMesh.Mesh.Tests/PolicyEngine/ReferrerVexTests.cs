@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using SupplyChainMesh.Contracts;
+using SupplyChainMesh.Oci;
+using SupplyChainMesh.Oci.Manifests;
+using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.PolicyEngine.Vex;
+using SupplyChainMesh.Testing;
+
+namespace SupplyChainMesh.Mesh.Tests.PolicyEngine;
+
+/// <summary>
+/// VEX attached to an image as an OCI referrer, on the real registry (Distribution 2.8, which has no referrers API, so
+/// the <c>sha256-&lt;hex&gt;</c> fallback index is what is read): the real app-mixed image is pushed, an OpenVEX
+/// artifact whose <c>subject</c> is the image is pushed with our registry client, and the critical minimist finding is
+/// suppressed with the justification in the verdict. A registry that never answers does not hold evaluation up.
+/// </summary>
+public sealed class ReferrerVexTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private PolicyEngineHost _host = null!;
+    private BusProbe<PolicySatisfied> _satisfied = null!;
+    private BusProbe<PolicyViolated> _violated = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await PolicyEngineHost.StartAsync(new Dictionary<string, string?> { ["PolicyEngine:ReferrerVex:Timeout"] = "00:00:03" });
+        _satisfied = await BusProbe<PolicySatisfied>.StartAsync();
+        _violated = await BusProbe<PolicyViolated>.StartAsync();
+        await _host.CreatedAsync("/api/policies", PolicyTestData.SamplePolicy);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _satisfied.DisposeAsync();
+        await _violated.DisposeAsync();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_OpenVEX_referrer_on_the_registry_suppresses_the_critical_finding_with_its_justification()
+    {
+        var registry = BackingServices.Registry;
+        var repository = $"dev/s3policy-vex-{Guid.NewGuid():N}"[..30];
+        await Skopeo.PushAsync("app-mixed", registry, $"{repository}:latest");
+        using var client = new RegistryClient(registry);
+        var subject = await client.HeadManifestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
+        Assert.Empty(await client.ListReferrersAsync(repository, subject.Digest));
+
+        var vex = $$"""
+            {
+              "@context": "https://openvex.dev/ns/v0.2.0",
+              "@id": "https://example.com/vex/{{repository}}",
+              "author": "Shop security team",
+              "timestamp": "2026-11-29T12:00:00Z",
+              "version": 1,
+              "statements": [
+                {
+                  "vulnerability": { "name": "CVE-2021-44906" },
+                  "products": [ { "@id": "{{subject.Digest}}", "subcomponents": [ { "@id": "pkg:npm/minimist" } ] } ],
+                  "status": "not_affected",
+                  "justification": "vulnerable_code_not_in_execute_path",
+                  "impact_statement": "minimist only parses the build script's own arguments"
+                }
+              ]
+            }
+            """;
+        var artifact = await AttachAsync(client, repository, subject, ReferrerVexSource.OpenVexMediaType, Encoding.UTF8.GetBytes(vex));
+
+        // Our client finds it through the fallback tag, filtered by artifact type.
+        var referrer = Assert.Single(await client.ListReferrersAsync(repository, subject.Digest, ReferrerVexSource.OpenVexMediaType));
+        Assert.Equal(artifact, referrer.Digest);
+        Assert.Empty(await client.ListReferrersAsync(repository, subject.Digest, ReferrerVexSource.CycloneDxMediaType));
+
+        var assessment = PolicyTestData.Assessment("app-mixed", repository, "latest", subject.Digest) with { Registry = registry };
+        await _satisfied.Bus.Publish(PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment)));
+        var satisfied = await _satisfied.NextAsync(m => m.Image.Digest == subject.Digest, Wait);
+        Assert.Equal(registry, satisfied.Image.Registry);
+        Assert.Equal($"qa/{repository["dev/".Length..]}", satisfied.TargetRepository);
+
+        var verdict = Assert.Single(await _host.VerdictsAsync(repository, subject.Digest))!;
+        var suppressed = verdict["verdict"]!["suppressed"]!.AsArray();
+        var minimist = Assert.Single(suppressed, s => s!["finding"]!["packagePurl"]!.GetValue<string>().StartsWith("pkg:npm/minimist", StringComparison.Ordinal))!;
+        var by = Assert.Single(minimist["by"]!.AsArray())!;
+        Assert.Equal("vex", by["kind"]!.GetValue<string>());
+        Assert.Contains("vulnerable_code_not_in_execute_path", by["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal($"https://example.com/vex/{repository}", by["reference"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_registry_that_never_answers_costs_a_timeout_and_the_image_is_evaluated_without_referrers()
+    {
+        // A port in this helper's range that accepts connections and never says a word.
+        using var silent = new TcpListener(IPAddress.Loopback, 9177);
+        silent.Start();
+        var accepted = 0;
+        var held = new List<TcpClient>();
+        using var stop = new CancellationTokenSource();
+        var acceptLoop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                held.Add(await silent.AcceptTcpClientAsync(stop.Token));
+                Interlocked.Increment(ref accepted);
+            }
+        });
+
+        var digest = PolicyTestData.NewDigest();
+        var assessment = PolicyTestData.Assessment("app-mixed", "dev/silent", "latest", digest) with { Registry = "127.0.0.1:9177" };
+        await _satisfied.Bus.Publish(PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment)));
+        var violated = await _violated.NextAsync(m => m.Image.Digest == digest, Wait);
+        Assert.Contains("CVE-2021-44906", Assert.Single(violated.FailedCriteria).VulnerabilityIds);
+        Assert.True(Volatile.Read(ref accepted) >= 1, "the referrers were never asked for");
+
+        await stop.CancelAsync();
+        await Task.WhenAny(acceptLoop);
+        foreach (var c in held) c.Dispose();
+    }
+
+    /// <summary>Pushes a VEX artifact manifest whose subject is <paramref name="subject"/>, and adds it to the subject's
+    /// fallback referrers index (<c>sha256-&lt;hex&gt;</c>), as <c>oras attach</c> does on a registry without the API.</summary>
+    private static async Task<string> AttachAsync(RegistryClient client, string repository, BlobDescriptor subject, string artifactType, byte[] document)
+    {
+        var empty = "{}"u8.ToArray();
+        var emptyDigest = Digests.Sha256(empty);
+        var documentDigest = Digests.Sha256(document);
+        await client.PushBlobAsync(repository, emptyDigest, new MemoryStream(empty), empty.Length);
+        await client.PushBlobAsync(repository, documentDigest, new MemoryStream(document), document.Length);
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(new ImageManifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            ArtifactType = artifactType,
+            Config = new BlobDescriptor { MediaType = MediaTypes.OciEmpty, Digest = emptyDigest, Size = empty.Length },
+            Layers = [new BlobDescriptor { MediaType = artifactType, Digest = documentDigest, Size = document.Length }],
+            Subject = new BlobDescriptor { MediaType = subject.MediaType, Digest = subject.Digest, Size = subject.Size },
+        });
+        var digest = await client.PutManifestAsync(repository, Digests.Sha256(manifest), manifest, MediaTypes.OciManifest);
+        var index = JsonSerializer.SerializeToUtf8Bytes(new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests = [new BlobDescriptor { MediaType = MediaTypes.OciManifest, Digest = digest, Size = manifest.Length, ArtifactType = artifactType }],
+        });
+        await client.PutManifestAsync(repository, RegistryClient.ReferrersTag(subject.Digest), index, MediaTypes.OciIndex);
+        return digest;
+    }
+}
