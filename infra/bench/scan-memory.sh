@@ -59,9 +59,11 @@ build_image() {  # build_image SIZE_MIB -> OCI layout $OUT/SIZE
 }
 
 for size in "${SIZES[@]}"; do build_image "$size"; done
-echo "building scm (Release)..." >&2
-dotnet publish "$ROOT/services/Cli" -c Release -o "$OUT/scm" --nologo -v q >&2
-SCM=$OUT/scm/scm
+if [[ -z ${SCM:-} ]]; then  # SCM=/path/to/scm measures another build (e.g. a baseline) without publishing
+  echo "building scm (Release)..." >&2
+  dotnet publish "$ROOT/services/Cli" -c Release -o "$OUT/scm" --nologo -v q >&2
+  SCM=$OUT/scm/scm
+fi
 
 printf '%-10s %10s %10s %10s %9s %s\n' size_MiB tar_MiB wall_s cpu_s peak_MiB packages
 for size in "${SIZES[@]}"; do
@@ -71,3 +73,5 @@ for size in "${SIZES[@]}"; do
   packages=$(grep -o '"purl"' "$OUT/scan-$size.json" | wc -l)
   printf '%-10s %10s %10s %10.2f %9d %s\n' "$size" "$tar_mib" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) "$packages"
 done
+echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
