@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 using SupplyChainMesh.Analysis.Elf;
 using SupplyChainMesh.Analysis.Go;
@@ -7,6 +6,7 @@ using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.Analysis.Rust;
 using SupplyChainMesh.Analysis.Tests.LanguageDetection;
 using SupplyChainMesh.Analysis.Tests.Layers;
+using SupplyChainMesh.Analysis.Tests.Rust;
 
 namespace SupplyChainMesh.Analysis.Tests.Elf;
 
@@ -90,7 +90,7 @@ public class ElfExecutablePassTests
     /// </summary>
     internal static byte[] Executable(int loaded, bool depV0Loaded)
     {
-        var data = Zlib(Encoding.UTF8.GetBytes(DependencyJson));
+        var data = CargoAuditableDetectorTests.Zlib(Encoding.UTF8.GetBytes(DependencyJson));
         var names = "\0.shstrtab\0.dep-v0\0"u8.ToArray();
         var dataOffset = loaded;
         var namesOffset = dataOffset + data.Length;
@@ -129,12 +129,5 @@ public class ElfExecutablePassTests
             BinaryPrimitives.WriteUInt64LittleEndian(image.AsSpan(at + 24), (ulong)offset);
             BinaryPrimitives.WriteUInt64LittleEndian(image.AsSpan(at + 32), (ulong)size);
         }
-    }
-
-    private static byte[] Zlib(byte[] data)
-    {
-        var output = new MemoryStream();
-        using (var z = new ZLibStream(output, CompressionLevel.SmallestSize, leaveOpen: true)) z.Write(data);
-        return output.ToArray();
     }
 }
