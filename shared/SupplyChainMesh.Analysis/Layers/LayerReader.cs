@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Formats.Tar;
 using System.IO.Compression;
+using SupplyChainMesh.Analysis.Elf;
 using ZstdSharp;
 
 namespace SupplyChainMesh.Analysis.Layers;
@@ -214,6 +215,13 @@ public sealed class LayerReader
             return true;
         }
 
+        if (wanted.TrueForAll(static d => d is IElfExecutableDetector))
+        {
+            // The binary detectors share one forward pass with bounded memory instead of a whole-file buffer.
+            DetectElf(wanted, file, new EntryContentStream(data, entry.Length), builder, cancellationToken);
+            return true;
+        }
+
         // Several detectors want the same file: read it once into memory (bounded by MaxFileBytes).
         var length = (int)entry.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
@@ -231,6 +239,38 @@ public sealed class LayerReader
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return true;
+    }
+
+    private static void DetectElf(
+        List<IPackageDetector> detectors, LayerFile file, Stream content, LayerAnalysisBuilder sink, CancellationToken cancellationToken)
+    {
+        var needs = ElfPassNeeds.None;
+        foreach (var detector in detectors) needs |= ((IElfExecutableDetector)detector).Needs;
+        ElfExecutableScan scan;
+        try
+        {
+            var pass = ElfExecutablePass.ReadAsync(content, file.Length, needs, cancellationToken);
+            scan = pass.IsCompletedSuccessfully ? pass.Result : pass.AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or LayerAnalysisException))
+        {
+            sink.Problem(file.Path, $"reading the executable failed: {e.GetType().Name}: {e.Message}");
+            return;
+        }
+        using (scan)
+        {
+            foreach (var detector in detectors)
+            {
+                try
+                {
+                    ((IElfExecutableDetector)detector).Report(file, scan, sink);
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or LayerAnalysisException))
+                {
+                    sink.Problem(file.Path, $"detector {detector.Name} failed: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        }
     }
 
     private static void Detect(

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using SupplyChainMesh.Analysis.Elf;
 using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.Analysis.Packages;
 
@@ -11,10 +12,12 @@ namespace SupplyChainMesh.Analysis.Rust;
 /// section <c>.dep-v0</c> (Trivy's rustbinary analyzer). Build-time crates (<c>"kind":"build"</c>) never reach the
 /// binary and are left out; of the rest we report crates from crates.io and the root crate — path and git crates
 /// are not what an advisory names.
-/// Section headers sit at the end of an ELF file and the section anywhere before them, so the executable is buffered
-/// (up to <see cref="MaxExecutableBytes"/>; larger ones are not cargo-auditable candidates worth the memory).
+/// cargo-auditable's object file marks the section without SHF_ALLOC, so the linker puts it after the loaded segments,
+/// near the section header table at the end: <see cref="ElfExecutablePass"/> keeps just that part of the file as it
+/// streams by (in the same pass as the Go detector), never the whole executable. Executables over
+/// <see cref="MaxExecutableBytes"/> are not looked at, as before.
 /// </summary>
-public sealed class CargoAuditableDetector(int maxExecutableBytes = CargoAuditableDetector.DefaultMaxExecutableBytes) : IPackageDetector
+public sealed class CargoAuditableDetector(int maxExecutableBytes = CargoAuditableDetector.DefaultMaxExecutableBytes) : IElfExecutableDetector
 {
     public const int DefaultMaxExecutableBytes = 64 * 1024 * 1024;
     private const long MinimumLength = 64 * 1024;
@@ -28,11 +31,20 @@ public sealed class CargoAuditableDetector(int maxExecutableBytes = CargoAuditab
 
     public bool Wants(in LayerFile file) => file.IsExecutable && file.Length >= MinimumLength && file.Length <= MaxExecutableBytes;
 
+    ElfPassNeeds IElfExecutableDetector.Needs => ElfPassNeeds.UnloadedSections;
+
     public async ValueTask DetectAsync(LayerFile file, Stream content, IDetectionSink sink, CancellationToken cancellationToken)
     {
-        using var image = await PooledFileContent.ReadAsync(content, file.Length, MaxExecutableBytes, cancellationToken).ConfigureAwait(false);
-        if (image is null || !ElfSectionLocator.IsElf(image.Span)) return;
-        if (!ElfSectionLocator.TryFind(image.Span, ".dep-v0"u8, out var section, out var error))
+        using var scan = await ElfExecutablePass.ReadAsync(content, file.Length, ElfPassNeeds.UnloadedSections, cancellationToken).ConfigureAwait(false);
+        Report(file, scan, sink);
+    }
+
+    void IElfExecutableDetector.Report(LayerFile file, ElfExecutableScan scan, IDetectionSink sink) => Report(file, scan, sink);
+
+    private void Report(LayerFile file, ElfExecutableScan scan, IDetectionSink sink)
+    {
+        if (scan.Image is not { } image) return;
+        if (!ElfSectionLocator.TryFind(image, ".dep-v0"u8, out var section, out var error))
         {
             if (error is not null) sink.Problem(file.Path, error);
             return;
@@ -40,7 +52,7 @@ public sealed class CargoAuditableDetector(int maxExecutableBytes = CargoAuditab
         byte[] json;
         try
         {
-            json = Inflate(image.Memory[section]);
+            json = Inflate(section);
         }
         catch (InvalidDataException ex)
         {
@@ -54,7 +66,7 @@ public sealed class CargoAuditableDetector(int maxExecutableBytes = CargoAuditab
         }
         try
         {
-            Report(file, json, sink);
+            ReportCrates(file, json, sink);
         }
         catch (JsonException ex)
         {
@@ -76,7 +88,7 @@ public sealed class CargoAuditableDetector(int maxExecutableBytes = CargoAuditab
         return output.ToArray();
     }
 
-    private void Report(LayerFile file, byte[] json, IDetectionSink sink)
+    private void ReportCrates(LayerFile file, byte[] json, IDetectionSink sink)
     {
         using var document = JsonDocument.Parse(json);
         if (document.RootElement.ValueKind != JsonValueKind.Object

@@ -95,7 +95,7 @@ public class CargoAuditableDetectorTests
         Assert.Empty(scan.By("rustbinary"));
     }
 
-    private static byte[] Zlib(byte[] data)
+    internal static byte[] Zlib(byte[] data)
     {
         var output = new MemoryStream();
         using (var z = new ZLibStream(output, CompressionLevel.SmallestSize, leaveOpen: true)) z.Write(data);
