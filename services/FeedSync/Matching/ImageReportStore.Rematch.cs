@@ -67,12 +67,18 @@ public sealed partial class ImageReportStore
                 SELECT p.package_key, p.package, p.layer_index, p.layer_digest, (array_agg(p.image_id))[1] AS image_id, (array_agg(p.ordinal))[1] AS ordinal
                 FROM {S}.image_packages p JOIN {S}.images i ON i.image_id = p.image_id AND i.succeeded
                 WHERE p.package_key IS NOT NULL AND ($1::text[] IS NULL OR p.package_key = ANY($1))
-                GROUP BY p.package_key, p.package, p.layer_index, p.layer_digest) d;
+                GROUP BY p.package_key, p.package, p.layer_index, p.layer_digest) d
+            """, conn, tx))
+        {
+            // One statement: a command with positional parameters cannot carry several.
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)keys?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var cmd = new NpgsqlCommand("""
             CREATE TEMP TABLE found (variant integer, vulnerability_id text, severity integer, kev boolean, fixable boolean, finding jsonb) ON COMMIT DROP;
             SELECT variant, package::text, layer_index, layer_digest FROM variants
             """, conn, tx))
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)keys?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             var variants = new List<(int Variant, string Package, int LayerIndex, string LayerDigest)>();
             await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
             {

@@ -171,10 +171,10 @@ public class RematchBenchmarks
     private static async Task<(string[] Ids, string[] Keys)> ChangedRecordsAsync(NpgsqlDataSource source)
     {
         await using var cmd = source.CreateCommand("""
-            SELECT array_agg(DISTINCT c.id), (SELECT array_agg(DISTINCT k) FROM unnest(array_agg(c.package_keys)) k) FROM (
-                SELECT a.id, a.package_keys FROM feeds.advisories a
+            WITH c AS (SELECT a.id, a.package_keys FROM feeds.advisories a
                 WHERE NOT a.withdrawn AND a.package_keys && (SELECT array_agg(DISTINCT package_key) FROM feeds.image_packages WHERE package_key IS NOT NULL)
-                ORDER BY a.id LIMIT 100) c
+                ORDER BY a.id LIMIT 100)
+            SELECT (SELECT array_agg(id ORDER BY id) FROM c), (SELECT array_agg(DISTINCT k) FROM c, unnest(c.package_keys) k)
             """);
         cmd.CommandTimeout = 600;
         await using var reader = await cmd.ExecuteReaderAsync();
