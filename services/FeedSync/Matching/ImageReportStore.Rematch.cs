@@ -44,7 +44,8 @@ public sealed partial class ImageReportStore
     /// <summary>
     /// Re-matches the stored packages with one of <paramref name="keys"/> (null: every package) in one transaction, set-based:
     /// <list type="number">
-    /// <item>the distinct (package, layer) variants are gathered server-side, each with one representative stored row;</item>
+    /// <item>the distinct (package, layer) variants are gathered server-side, each with one representative stored row
+    /// (only matched images have an inventory: a failed scan stores none);</item>
     /// <item>each distinct package is matched ONCE (10,000 images holding the same libc6 are one match, not 10,000);</item>
     /// <item>the new findings of each variant are compared with its representative's stored findings, giving the
     /// (variant, vulnerability) pairs that changed — findings are a function of (package, layer, index), and every write
@@ -63,11 +64,11 @@ public sealed partial class ImageReportStore
         await using var tx = await conn.BeginTransactionAsync(cancellationToken);
         await using (var cmd = new NpgsqlCommand($"""
             CREATE TEMP TABLE variants ON COMMIT DROP AS
-            SELECT (row_number() OVER ())::int AS variant, package_key, package, layer_index, layer_digest, image_id, ordinal FROM (
-                SELECT p.package_key, p.package, p.layer_index, p.layer_digest, (array_agg(p.image_id))[1] AS image_id, (array_agg(p.ordinal))[1] AS ordinal
-                FROM {S}.image_packages p JOIN {S}.images i ON i.image_id = p.image_id AND i.succeeded
-                WHERE p.package_key IS NOT NULL AND ($1::text[] IS NULL OR p.package_key = ANY($1))
-                GROUP BY p.package_key, p.package, p.layer_index, p.layer_digest) d
+            SELECT (row_number() OVER ())::int AS variant, d.package_key, d.package, d.layer_index, d.layer_digest, r.image_id, r.ordinal FROM (
+                SELECT DISTINCT p.package_key, p.package, p.layer_index, p.layer_digest FROM {S}.image_packages p
+                WHERE p.package_key IS NOT NULL AND ($1::text[] IS NULL OR p.package_key = ANY($1))) d
+            CROSS JOIN LATERAL (SELECT q.image_id, q.ordinal FROM {S}.image_packages q WHERE q.package_key = d.package_key AND q.package = d.package
+                AND q.layer_index = d.layer_index AND q.layer_digest = d.layer_digest LIMIT 1) r
             """, conn, tx))
         {
             // One statement: a command with positional parameters cannot carry several.
@@ -75,6 +76,7 @@ public sealed partial class ImageReportStore
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         }
         await using (var cmd = new NpgsqlCommand("""
+            ANALYZE variants;
             CREATE TEMP TABLE found (variant integer, vulnerability_id text, severity integer, kev boolean, fixable boolean, finding jsonb) ON COMMIT DROP;
             SELECT variant, package::text, layer_index, layer_digest FROM variants
             """, conn, tx))
@@ -108,6 +110,10 @@ public sealed partial class ImageReportStore
             await writer.CompleteAsync(cancellationToken);
             stats.Match = Lap(clock);
         }
+        await using (var cmd = new NpgsqlCommand("ANALYZE found", conn, tx))
+        {
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         // The (variant, vulnerability) pairs whose stored finding differs from the new one, judged on each variant's representative.
         await using (var cmd = new NpgsqlCommand($"""
@@ -117,6 +123,7 @@ public sealed partial class ImageReportStore
                 JOIN {S}.image_findings f ON f.image_id = v.image_id AND f.ordinal = v.ordinal) o
               ON o.variant = n.variant AND o.vulnerability_id = n.vulnerability_id
             WHERE n.finding IS DISTINCT FROM o.finding;
+            ANALYZE delta;
             SELECT count(*)::int FROM delta
             """, conn, tx))
             stats.ChangedFindings = (int)(await cmd.ExecuteScalarAsync(cancellationToken))!;
@@ -133,6 +140,8 @@ public sealed partial class ImageReportStore
             JOIN {S}.image_packages p ON p.package_key = v.package_key AND p.package = v.package AND p.layer_index = v.layer_index AND p.layer_digest = v.layer_digest
             JOIN {S}.images i ON i.image_id = p.image_id AND i.succeeded
             WHERE v.variant IN (SELECT variant FROM delta);
+            -- Temporary tables have no statistics until analysed: without them the planner may scan image_findings whole.
+            ANALYZE touched;
             CREATE TEMP TABLE removed (image_id uuid, vulnerability_id text, severity integer, kev boolean, fixable boolean) ON COMMIT DROP;
             CREATE TEMP TABLE added (image_id uuid, vulnerability_id text, severity integer, kev boolean, fixable boolean) ON COMMIT DROP;
             WITH d AS (DELETE FROM {S}.image_findings f USING touched t, delta x
@@ -144,6 +153,8 @@ public sealed partial class ImageReportStore
                 FROM touched t JOIN delta x ON x.variant = t.variant JOIN found n ON n.variant = x.variant AND n.vulnerability_id = x.vulnerability_id
                 RETURNING image_id, vulnerability_id, severity, kev, fixable)
             INSERT INTO added SELECT * FROM a;
+            ANALYZE removed;
+            ANALYZE added;
             SELECT (SELECT count(*)::int FROM removed), (SELECT count(*)::int FROM added)
             """, conn, tx))
         await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))

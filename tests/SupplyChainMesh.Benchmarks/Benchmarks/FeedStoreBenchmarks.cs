@@ -49,7 +49,7 @@ internal static class BenchmarkDatabase
 
 /// <summary>The whole corpus into PostgreSQL (a fresh database each time; target under 60 s), and the re-import of the
 /// same data comparing every record (target under 10 s; the watermark shortcut is not used).</summary>
-[SimpleJob(RunStrategy.ColdStart, launchCount: 1, warmupCount: 0, iterationCount: 2)]
+[InProcessFewIterations(warmupCount: 0, iterationCount: 2)]
 public class FeedImportBenchmarks
 {
     private NpgsqlDataSource _full = null!;
@@ -74,8 +74,8 @@ public class FeedImportBenchmarks
 
 /// <summary>One in-process job of few iterations (the setup takes minutes and a second process would repeat it).</summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class InProcessFewIterationsAttribute() : JobConfigBaseAttribute(Job.Default
-    .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(4)
+public sealed class InProcessFewIterationsAttribute(int warmupCount = 1, int iterationCount = 4) : JobConfigBaseAttribute(Job.Default
+    .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(warmupCount).WithIterationCount(iterationCount)
     .WithToolchain(InProcessEmitToolchain.Instance));
 
 /// <summary>
