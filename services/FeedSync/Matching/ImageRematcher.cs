@@ -13,25 +13,19 @@ public sealed class ImageRematcher(ImageReportStore store, MatcherHolder holder,
 {
     public const string Trigger = "feed-update";
 
-    /// <param name="keys">Package keys the change affected; null re-matches every stored package (KEV or EPSS changed).</param>
-    public async Task<IReadOnlyList<(StoredImage Image, ReportHeader Report)>> RematchAsync(IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
+    /// <param name="keys">Package keys the change affected; null re-matches every stored package.</param>
+    public async Task<RematchOutcome> RematchAsync(IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
     {
         var matcher = await holder.WhenReadyAsync(cancellationToken);
-        var packages = await store.PackagesWithKeysAsync(keys, cancellationToken);
-        var touched = packages.Select(p => (p.ImageId, p.Ordinal)).ToList();
-        var findings = packages
-            .AsParallel().AsOrdered().WithCancellation(cancellationToken)
-            .SelectMany(p => matcher.Match(p.Package).Select(f => (p.ImageId, new OrdinalFinding(p.Ordinal, StoredFinding.From(f, p.LayerIndex, p.LayerDigest)))))
-            .ToList();
-        var changed = await store.ApplyRematchAsync(touched, findings, Trigger, cancellationToken);
-        logger.LogInformation("Re-matched {Packages} stored packages of {Images} images; {Changed} images have new reports",
-            packages.Count, touched.Select(t => t.ImageId).Distinct().Count(), changed.Count);
-        return changed;
+        var outcome = await store.RematchAsync(keys, matcher.Match, Trigger, cancellationToken);
+        logger.LogInformation("Re-matched {Keys} package keys: {Statistics}; {Changed} images have new reports",
+            keys?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all", outcome.Statistics, outcome.Changed.Count);
+        return outcome;
     }
 
     public async Task RematchAndPublishAsync(string source, IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
     {
-        var changed = await RematchAsync(keys, cancellationToken);
+        var changed = (await RematchAsync(keys, cancellationToken)).Changed;
         var now = DateTimeOffset.UtcNow;
         foreach (var (image, report) in changed)
         {

@@ -31,7 +31,7 @@ public sealed record OrdinalFinding(int Ordinal, StoredFinding Finding);
 /// re-match touches thousands of images). Scan results are keyed by the image (registry, repository, digest) and a
 /// deterministic report id, so a redelivered <c>ImageScanned</c> changes nothing.
 /// </summary>
-public sealed class ImageReportStore(NpgsqlDataSource dataSource)
+public sealed partial class ImageReportStore(NpgsqlDataSource dataSource)
 {
     private const string S = FeedDbContext.Schema;
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -156,91 +156,6 @@ public sealed class ImageReportStore(NpgsqlDataSource dataSource)
         return await ReadPackagesAsync(cmd, cancellationToken);
     }
 
-    /// <summary>The stored packages whose key is one of <paramref name="keys"/> (null: every package), of images that were matched.</summary>
-    public async Task<IReadOnlyList<StoredPackage>> PackagesWithKeysAsync(IReadOnlyCollection<string>? keys, CancellationToken cancellationToken)
-    {
-        await using var cmd = dataSource.CreateCommand($"""
-            SELECT p.image_id, p.ordinal, p.package::text, p.layer_index, p.layer_digest FROM {S}.image_packages p
-            JOIN {S}.images i ON i.image_id = p.image_id AND i.succeeded
-            WHERE p.package_key IS NOT NULL AND ($1::text[] IS NULL OR p.package_key = ANY($1))
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)keys?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        return await ReadPackagesAsync(cmd, cancellationToken);
-    }
-
-    /// <summary>
-    /// Replaces the findings of the re-matched packages and writes a new report for every image whose findings changed
-    /// (one per image, whatever the number of records that changed). Returns each such image with its new report.
-    /// </summary>
-    public async Task<IReadOnlyList<(StoredImage Image, ReportHeader Report)>> ApplyRematchAsync(
-        IReadOnlyCollection<(Guid ImageId, int Ordinal)> rematched, IReadOnlyList<(Guid ImageId, OrdinalFinding Finding)> findings, string trigger, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(rematched);
-        ArgumentNullException.ThrowIfNull(findings);
-        if (rematched.Count == 0) return [];
-        var now = DateTimeOffset.UtcNow;
-        await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var tx = await conn.BeginTransactionAsync(cancellationToken);
-        await using (var cmd = new NpgsqlCommand("""
-            CREATE TEMP TABLE touched (image_id uuid, ordinal integer) ON COMMIT DROP;
-            CREATE TEMP TABLE refound (image_id uuid, ordinal integer, vulnerability_id text, severity integer, kev boolean, fixable boolean, finding jsonb) ON COMMIT DROP
-            """, conn, tx))
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
-        await using (var writer = await conn.BeginBinaryImportAsync("COPY touched (image_id, ordinal) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var (imageId, ordinal) in rematched)
-            {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(imageId, NpgsqlDbType.Uuid, cancellationToken);
-                await writer.WriteAsync(ordinal, NpgsqlDbType.Integer, cancellationToken);
-            }
-            await writer.CompleteAsync(cancellationToken);
-        }
-        await CopyFindingsAsync(conn, "refound", findings, cancellationToken);
-        await using (var cmd = new NpgsqlCommand($"""
-            DELETE FROM {S}.image_findings f USING touched t WHERE f.image_id = t.image_id AND f.ordinal = t.ordinal;
-            INSERT INTO {S}.image_findings SELECT * FROM refound ON CONFLICT DO NOTHING
-            """, conn, tx))
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
-
-        var images = new List<(StoredImage Image, ReportHeader? Previous, ReportHeader Current)>();
-        await using (var cmd = new NpgsqlCommand($"""
-            SELECT {string.Join(", ", ImageColumns.Split(", ").Select(c => "i." + c))}, r.vulnerability_ids,
-                   a.critical, a.high, a.medium, a.low, a.negligible, a.unknown, a.kev, a.fixable, a.ids,
-                   r.critical, r.high, r.medium, r.low, r.negligible, r.unknown, r.kev, r.fixable
-            FROM {S}.images i
-            LEFT JOIN {S}.reports r ON r.report_id = i.latest_report_id
-            CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE severity = 5)::int AS critical, count(*) FILTER (WHERE severity = 4)::int AS high,
-                    count(*) FILTER (WHERE severity = 3)::int AS medium, count(*) FILTER (WHERE severity = 2)::int AS low,
-                    count(*) FILTER (WHERE severity = 1)::int AS negligible, count(*) FILTER (WHERE severity = 0)::int AS unknown,
-                    count(*) FILTER (WHERE kev)::int AS kev, count(*) FILTER (WHERE fixable)::int AS fixable,
-                    COALESCE(array_agg(DISTINCT vulnerability_id) FILTER (WHERE vulnerability_id IS NOT NULL), ARRAY[]::text[]) AS ids
-                FROM {S}.image_findings WHERE image_id = i.image_id) a
-            WHERE i.image_id IN (SELECT DISTINCT image_id FROM touched)
-            """, conn, tx))
-        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var image = ReadImage(reader);
-                var previousIds = reader.IsDBNull(11) ? null : reader.GetFieldValue<string[]>(11);
-                var counts = new SeverityCounts(reader.GetInt32(12), reader.GetInt32(13), reader.GetInt32(14), reader.GetInt32(15), reader.GetInt32(16), reader.GetInt32(17));
-                var ids = reader.GetFieldValue<string[]>(20);
-                Array.Sort(ids, StringComparer.Ordinal);
-                var previousCounts = reader.IsDBNull(21) ? null
-                    : new SeverityCounts(reader.GetInt32(21), reader.GetInt32(22), reader.GetInt32(23), reader.GetInt32(24), reader.GetInt32(25), reader.GetInt32(26));
-                var unchanged = previousIds is not null && counts == previousCounts && reader.GetInt32(18) == reader.GetInt32(27)
-                    && reader.GetInt32(19) == reader.GetInt32(28) && ids.SequenceEqual(previousIds.Order(StringComparer.Ordinal));
-                if (unchanged) continue;
-                var newIds = previousIds is null ? ids : ids.Except(previousIds, StringComparer.Ordinal).ToArray();
-                images.Add((image, null, new ReportHeader(Guid.NewGuid(), image.ImageId, trigger, now, counts, reader.GetInt32(18), reader.GetInt32(19), ids, newIds)));
-            }
-        }
-        await InsertReportsAsync(conn, tx, images.Select(i => i.Current).ToList(), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        return images.Select(i => (i.Image with { LatestReportId = i.Current.ReportId }, i.Current)).ToList();
-    }
-
     /// <summary>Counts, ids and new ids of a set of findings.</summary>
     public static ReportHeader Summarise(Guid reportId, Guid imageId, string trigger, DateTimeOffset at, IEnumerable<StoredFinding> findings, IReadOnlyCollection<string>? previousIds)
     {
@@ -281,11 +196,7 @@ public sealed class ImageReportStore(NpgsqlDataSource dataSource)
             await writer.StartRowAsync(cancellationToken);
             await writer.WriteAsync(imageId, NpgsqlDbType.Uuid, cancellationToken);
             await writer.WriteAsync(ordinal, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(f.VulnerabilityId, NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync((int)f.Severity, NpgsqlDbType.Integer, cancellationToken);
-            await writer.WriteAsync(f.Kev, NpgsqlDbType.Boolean, cancellationToken);
-            await writer.WriteAsync(f.FixAvailable, NpgsqlDbType.Boolean, cancellationToken);
-            await writer.WriteAsync(JsonSerializer.Serialize(f, Json), NpgsqlDbType.Jsonb, cancellationToken);
+            await WriteFindingColumnsAsync(writer, f, cancellationToken);
         }
         await writer.CompleteAsync(cancellationToken);
     }

@@ -26,10 +26,16 @@ public sealed class MatcherHolder(FeedStore store, ILogger<MatcherHolder> logger
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var index = await store.LoadIndexAsync(VersionSchemes.ForOsvEcosystem, cancellationToken);
+        Use(index);
+        logger.LogInformation("Vulnerability index loaded from the store: {Advisories} advisories, {Packages} package keys, {Ratings} NVD ratings, KEV {Kev}, in {Seconds:F1}s",
+            index.AdvisoryCount, index.PackageCount, index.RatingCount, index.Kev.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>Swaps in an index built elsewhere (readers keep the one they hold).</summary>
+    public void Use(VulnerabilityIndex index)
+    {
         _matcher = new Matcher(index);
         LoadedAt = DateTimeOffset.UtcNow;
         _ready.TrySetResult();
-        logger.LogInformation("Vulnerability index loaded from the store: {Advisories} advisories, {Packages} package keys, {Ratings} NVD ratings, KEV {Kev}, in {Seconds:F1}s",
-            index.AdvisoryCount, index.PackageCount, index.RatingCount, index.Kev.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 }

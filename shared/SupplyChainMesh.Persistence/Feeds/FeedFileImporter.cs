@@ -21,14 +21,13 @@ public sealed class FeedFileImporter(FeedStore store)
         var files = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList()
             : File.Exists(path) ? [path] : throw new FeedImportException($"The mirror of source '{source}' is missing: '{path}'.");
-        var results = new List<FeedImportResult>();
-        foreach (var file in files)
-        {
-            var relative = Path.GetRelativePath(mirrorRoot, file).Replace('\\', '/');
-            var format = FeedFormats.Of(relative);
-            if (format == FeedFormat.None) continue;
-            results.Add(await ImportFileAsync(source, FeedNameOf(relative), format, file, force, cancellationToken).ConfigureAwait(false));
-        }
+        var feeds = files.Select(file => Path.GetRelativePath(mirrorRoot, file).Replace('\\', '/'))
+            .Select((relative, i) => (File: files[i], Relative: relative, Format: FeedFormats.Of(relative)))
+            .Where(f => f.Format != FeedFormat.None).ToList();
+        // Parsing, normalising and hashing a file is CPU work and each file is its own transaction: two files at a time.
+        var results = new FeedImportResult[feeds.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, feeds.Count), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
+            async (i, ct) => results[i] = await ImportFileAsync(source, FeedNameOf(feeds[i].Relative), feeds[i].Format, feeds[i].File, force, ct).ConfigureAwait(false)).ConfigureAwait(false);
         return results;
     }
 

@@ -79,6 +79,22 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
             ? existing.Where(e => !e.Value.Withdrawn && !incomingIds.Contains(e.Key)).Select(e => e.Key).ToArray()
             : [];
 
+        if (toWrite.Count == 0 && gone.Length == 0)
+        {
+            // Nothing changed (a forced re-import of the same data): only the watermark and problems are recorded.
+            await RecordAsync(conn, tx, batch, rows.Count, problems, newest, now, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new FeedImportResult
+            {
+                Source = batch.Source,
+                Feed = batch.Feed,
+                Records = rows.Count,
+                Unchanged = rows.Count,
+                Malformed = problems.Count,
+                NewestRecord = newest,
+            };
+        }
+
         await ExecuteAsync(conn, tx, "CREATE TEMP TABLE incoming (id text, hash bytea, modified timestamptz, withdrawn boolean, package_keys text[], record jsonb) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
         await using (var writer = await conn.BeginBinaryImportAsync("COPY incoming (id, hash, modified, withdrawn, package_keys, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
@@ -231,7 +247,12 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
     }
 
     /// <summary>Builds the matcher's index from every record that is not withdrawn, with the stored KEV and EPSS documents.</summary>
-    public async Task<VulnerabilityIndex> LoadIndexAsync(Func<string, IVersionScheme?> schemeForEcosystem, CancellationToken cancellationToken = default)
+    public Task<VulnerabilityIndex> LoadIndexAsync(Func<string, IVersionScheme?> schemeForEcosystem, CancellationToken cancellationToken = default) =>
+        LoadIndexAsync(schemeForEcosystem, withoutIds: null, cancellationToken);
+
+    /// <summary>Builds the index leaving out the records with these ids (the state before they were imported: the re-match
+    /// benchmark alternates between the two).</summary>
+    public async Task<VulnerabilityIndex> LoadIndexAsync(Func<string, IVersionScheme?> schemeForEcosystem, IReadOnlySet<string>? withoutIds, CancellationToken cancellationToken = default)
     {
         var builder = new VulnerabilityIndexBuilder(schemeForEcosystem);
         var ignored = new FeedProblemList();
@@ -251,7 +272,7 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (AdvisoryJson.Deserialize(reader.GetString(0)) is { } advisory) builder.Add(advisory);
+                if (AdvisoryJson.Deserialize(reader.GetString(0)) is { } advisory && withoutIds?.Contains(advisory.Id) != true) builder.Add(advisory);
             }
         }
         return builder.Build();

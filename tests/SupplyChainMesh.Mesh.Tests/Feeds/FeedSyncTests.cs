@@ -208,6 +208,14 @@ public sealed partial class FeedSyncTests : IDisposable
         Assert.True(v1.Counts.Total > first.Counts.Total);
         Assert.Equal(0, await found.CountAsync(m => m.Image.Repository == repository, TimeSpan.FromSeconds(5)));
 
+        // The re-match moved the counts by the rows it changed; they must agree with the stored findings.
+        var rematched = (await client.GetFromJsonAsync<JsonElement>($"/api/vulnerabilities/reports/{v1.ReportId}")).GetProperty("findings").EnumerateArray().ToList();
+        int CountOf(string severity) => rematched.Count(f => f.GetProperty("severity").GetString() == severity);
+        Assert.Equal(v1.Counts.Total, rematched.Count);
+        Assert.Equal((v1.Counts.Critical, v1.Counts.High, v1.Counts.Medium, v1.Counts.Low), (CountOf("Critical"), CountOf("High"), CountOf("Medium"), CountOf("Low")));
+        Assert.Equal(v1.KevCount, rematched.Count(f => f.GetProperty("kev").GetBoolean()));
+        Assert.Equal(v1.FixableCount, rematched.Count(f => f.GetProperty("fixAvailable").GetBoolean()));
+
         var latest = (await client.GetFromJsonAsync<JsonElement>($"/api/vulnerabilities/images?repository={repository}&digest={image.Digest}"))[0];
         Assert.Equal(v1.ReportId, latest.GetProperty("report").GetProperty("reportId").GetGuid());
         var feedsStatus = await client.GetFromJsonAsync<JsonElement>("/api/feeds");
