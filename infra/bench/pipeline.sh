@@ -36,6 +36,7 @@ digest_of() { # repo tag -> manifest digest or empty
     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
     "http://$REG/v2/$1/manifests/$2" 2>/dev/null | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}'
 }
+holds_digest() { [[ $(digest_of "$1" "$2") == "$3" ]]; } # repo tag digest
 push_layout() { skopeo copy --quiet --dest-tls-verify=false "oci:$1" "docker://$REG/$2" >/dev/null; }
 percentile() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int((NR*p+99)/100); if (i<1) i=1; printf "%.3f", a[i]/1000}'; }
 
@@ -44,7 +45,7 @@ latency() {
   # The first push analyses the base layer; it is not counted.
   push_layout "$SCM_TEST_IMAGES/oci:bookworm-minbase" "dev/warm-$RUN_ID:latest"
   digest=$(digest_of "dev/warm-$RUN_ID" latest)
-  wait_for 300 promoted test "$(digest_of "qa/warm-$RUN_ID" latest)" = "$digest" || die "warm-up image not promoted"
+  wait_for 300 promoted holds_digest "qa/warm-$RUN_ID" latest "$digest" || die "warm-up image not promoted"
   : >"$times"
   for ((i = 0; i < runs; i++)); do
     push_layout "$SCM_TEST_IMAGES/oci:bookworm-minbase" "dev/lat$i-$RUN_ID:latest"
@@ -112,7 +113,7 @@ burst() {
   seq 0 $((n - 1)) | xargs -P "$pushers" -I{} skopeo copy --quiet --dest-tls-verify=false "oci:$layout:b{}" "docker://$REG/dev/burst{}-$RUN_ID:latest" &
   local pusher=$!
   while :; do
-    depth=$(curl -fs -u guest:guest "$SCM_RABBITMQ_MANAGEMENT/api/queues" | jq '[.[].messages] | max // 0')
+    depth=$(curl -fs -u guest:guest "$SCM_RABBITMQ_MANAGEMENT/api/queues" | jq '[.[] | select(.consumers > 0) | .messages] | max // 0')
     ((depth > peak)) && peak=$depth
     done_count=$(burst_counts | cut -f1)
     ((done_count >= n)) && break
