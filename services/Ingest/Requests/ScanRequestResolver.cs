@@ -3,6 +3,7 @@ using SupplyChainMesh.Ingest.Webhooks;
 using SupplyChainMesh.Oci.Manifests;
 using SupplyChainMesh.Oci.References;
 using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.Ingest.Requests;
 
@@ -12,7 +13,9 @@ namespace SupplyChainMesh.Ingest.Requests;
 /// registry holds now. A reference without a host means the mesh's registry (<c>Ingest:DefaultRegistry</c>, else
 /// <c>Registry:Url</c>), not Docker Hub: users name images of their own registry.
 /// </summary>
-public sealed class ScanRequestResolver(RegistryClientPool registries, IOptions<IngestOptions> ingest, IOptions<RegistrySettings> registry, TimeProvider time)
+public sealed partial class ScanRequestResolver(
+    RegistryClientPool registries, IOptions<IngestOptions> ingest, IOptions<RegistrySettings> registry, TimeProvider time,
+    OutboundAllowList allowList, ILogger<ScanRequestResolver> logger)
 {
     public async Task<PushNotice> ResolveAsync(string? text, CancellationToken ct)
     {
@@ -34,6 +37,13 @@ public sealed class ScanRequestResolver(RegistryClientPool registries, IOptions<
         catch (ImageReferenceException ex)
         {
             throw new ScanRequestException(StatusCodes.Status400BadRequest, ex.Message);
+        }
+
+        // SSRF guard: the mesh fetches from the named registry, so only hosts on the outbound allow-list.
+        if (allowList.RefusalForRegistry(reference.Registry!) is { } refusal)
+        {
+            LogRefused(logger, reference.Registry!, refusal);
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, refusal);
         }
 
         BlobDescriptor? manifest;
@@ -61,6 +71,9 @@ public sealed class ScanRequestResolver(RegistryClientPool registries, IOptions<
         return new PushNotice($"api:{Guid.NewGuid():N}", reference.Registry!, reference.Repository!, reference.Tag ?? "", manifest.Digest,
             manifest.MediaType, time.GetUtcNow(), "api", null);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scan request for registry {Registry} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string registry, string reason);
 
     /// <summary>Docker's rule: the first component names a host when it has a dot or a colon, or is localhost.</summary>
     private static bool NamesHost(string text)
