@@ -17,7 +17,11 @@ public sealed partial class ScanRequestResolver(
     RegistryClientPool registries, IOptions<IngestOptions> ingest, IOptions<RegistrySettings> registry, TimeProvider time,
     OutboundAllowList allowList, ILogger<ScanRequestResolver> logger)
 {
-    public async Task<PushNotice> ResolveAsync(string? text, CancellationToken ct)
+    public Task<PushNotice> ResolveAsync(string? text, CancellationToken ct) => ResolveAsync(text, null, ct);
+
+    /// <summary>As <see cref="ResolveAsync(string?, CancellationToken)"/>, refusing with 403 a repository
+    /// <paramref name="mayScan"/> says no to, before the registry is asked anything.</summary>
+    public async Task<PushNotice> ResolveAsync(string? text, Func<string, bool>? mayScan, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ScanRequestException(StatusCodes.Status400BadRequest, "'reference' is required, e.g. registry:5000/dev/app:latest.");
         text = text.Trim();
@@ -38,6 +42,9 @@ public sealed partial class ScanRequestResolver(
         {
             throw new ScanRequestException(StatusCodes.Status400BadRequest, ex.Message);
         }
+
+        if (mayScan is not null && !mayScan(reference.Repository!))
+            throw new ScanRequestException(StatusCodes.Status403Forbidden, $"No read access to '{reference.Repository}'.");
 
         // SSRF guard: the mesh fetches from the named registry, so only hosts on the outbound allow-list.
         if (allowList.RefusalForRegistry(reference.Registry!) is { } refusal)
