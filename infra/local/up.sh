@@ -22,8 +22,14 @@ CONFIGURATION=${SCM_CONFIGURATION:-Release}
 READY_TIMEOUT=${SCM_READY_TIMEOUT:-180}
 LOGS=$SCM_LOCAL/logs
 RUN=$SCM_LOCAL/run
-# Service name and port (conventions: Gateway 8080, Ingest 8081, ... Promoter 8085).
-SERVICES=(Gateway:8080 Ingest:8081 LayerScanner:8082 FeedSync:8083 PolicyEngine:8084 Promoter:8085)
+# Service name and port (conventions: Gateway 8080, Ingest 8081, ... Promoter 8085). SCM_PORT_BASE moves all six
+# (Gateway BASE, Ingest BASE+1, ... Promoter BASE+5), e.g. to run a second stack beside the first.
+PORT_BASE=${SCM_PORT_BASE:-8080}
+SERVICES=(Gateway:$PORT_BASE Ingest:$((PORT_BASE + 1)) LayerScanner:$((PORT_BASE + 2)) FeedSync:$((PORT_BASE + 3))
+  PolicyEngine:$((PORT_BASE + 4)) Promoter:$((PORT_BASE + 5)))
+# The registry notifies this stack's Ingest; demo.sh talks to this stack's gateway.
+export SCM_INGEST_EVENTS_URL=${SCM_INGEST_EVENTS_URL:-http://127.0.0.1:$((PORT_BASE + 1))/api/registry/events}
+export SCM_SERVER=${SCM_SERVER:-http://127.0.0.1:$PORT_BASE}
 
 t_all=$(now_ms)
 for s in "${SERVICES[@]}"; do
@@ -85,6 +91,8 @@ export Notifications__AllowedHosts__0=${Notifications__AllowedHosts__0:-127.0.0.
 for s in "${SERVICES[@]}"; do
   name=${s%%:*}
   export "Services__$name=http://127.0.0.1:${s##*:}"
+  # The gateway routes to the same ports (its cluster ids are the lower-case service names).
+  [[ $name == Gateway ]] || export "ReverseProxy__Clusters__${name,,}__Destinations__d1__Address=http://127.0.0.1:${s##*:}"
 done
 
 for s in "${SERVICES[@]}"; do start_service "${s%%:*}" "${s##*:}"; done
@@ -97,13 +105,13 @@ fi
 cat >&2 <<EOF
 
 The mesh is up ($(elapsed "$t_all")):
-  gateway      http://127.0.0.1:8080
+  gateway      $SCM_SERVER
   registry     127.0.0.1:${SCM_REGISTRY##*:}   (push: skopeo copy --dest-tls-verify=false oci:DIR:TAG docker://$SCM_REGISTRY/dev/app:TAG)
   rabbitmq UI  $SCM_RABBITMQ_MANAGEMENT   (guest/guest)
-  services     Ingest :8081  LayerScanner :8082  FeedSync :8083  PolicyEngine :8084  Promoter :8085
+  services     ${SERVICES[*]:1}
   logs         $LOGS
   environment  source <(infra/local/services.sh env)
   stop         infra/local/down.sh
 EOF
-echo "gateway: http://127.0.0.1:8080"
+echo "gateway: $SCM_SERVER"
 echo "registry: $SCM_REGISTRY"

@@ -20,6 +20,9 @@ internal static class Extensions
         builder.Services.AddSingleton<ImageReportStore>();
 
         builder.Services.Configure<FeedSyncOptions>(builder.Configuration.GetSection("FeedSync"));
+        builder.Services.AddOptions<FeedSyncOptions>().ValidateOutboundHosts(o => o.Sources
+            .Where(s => s.Value.Url is not null)
+            .Select(s => new OutboundTarget($"FeedSync:Sources:{s.Key}:Url", s.Value.Url!.OriginalString, IsRegistry: false)));
         builder.Services.AddSingleton<FeedSourceCatalog>();
         // Feed files are large and resumed by the downloader itself: no total timeout, no second retry layer.
 #pragma warning disable EXTEXP0001 // evaluation API; the alternative is a 30 s total timeout on 60 MB feed downloads

@@ -9,6 +9,7 @@ using SupplyChainMesh.Gateway.Identity.Authentication;
 using SupplyChainMesh.Gateway.Identity.Bootstrap;
 using SupplyChainMesh.Gateway.Identity.Infrastructure;
 using SupplyChainMesh.Gateway.Identity.Model;
+using SupplyChainMesh.Gateway.OpenApi;
 using SupplyChainMesh.Gateway.Proxy;
 using SupplyChainMesh.Gateway.Registry;
 using SupplyChainMesh.Persistence.Startup;
@@ -51,8 +52,11 @@ internal static partial class Extensions
         builder.Services.AddHttpClient(nameof(BackendHealth)).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
-        // The gateway's own API (identity, tokens, audit, the token service); browsable at /scalar.
-        builder.Services.AddOpenApi();
+        // The gateway's own OpenAPI document comes from AddServiceDefaults; /openapi/mesh.json merges it with every
+        // backend's, fetched without retries (a dead backend is left out, not waited for).
+#pragma warning disable EXTEXP0001 // see above
+        builder.Services.AddHttpClient(MeshOpenApiApi.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5)).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -70,8 +74,11 @@ internal static partial class Extensions
         app.MapTeamsApi();
         app.MapPermissionsApi();
         app.MapAuditApi();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        app.MapMeshOpenApi();
+        // The reference page shows the whole API by default; the gateway's own document stays selectable.
+        app.MapScalarApiReference(o => o
+            .AddDocument("mesh", "SupplyChainMesh API", MeshOpenApiApi.Path, isDefault: true)
+            .AddDocument(OpenApiExtensions.DocumentName, "Gateway only", OpenApiExtensions.DocumentPath));
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<RouteAccessMiddleware>();

@@ -15,7 +15,12 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<PromoterDbContext>(PromoterDbContext.Schema);
-        builder.Services.AddOptions<PromoterOptions>().BindConfiguration(PromoterOptions.Section);
+        builder.Services.AddOptions<PromoterOptions>().BindConfiguration(PromoterOptions.Section)
+            .ValidateOutboundHosts(o => o.Registries.SelectMany((r, i) => new[]
+            {
+                new OutboundTarget($"Promoter:Registries:{i}:Source", r.Source, IsRegistry: true),
+                new OutboundTarget($"Promoter:Registries:{i}:Target", r.Target, IsRegistry: true),
+            }));
         builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
         builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);

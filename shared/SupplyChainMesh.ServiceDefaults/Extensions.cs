@@ -39,6 +39,9 @@ public static class Extensions
         // In-flight messages and requests get this long to finish on SIGTERM.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddProblemDetails();
+        builder.Services.AddDefaultOpenApi();
+        // Registries and feeds only on configured hosts (Outbound:AllowedHosts): see OutboundAllowList.
+        builder.Services.AddSingleton(sp => OutboundAllowList.FromConfiguration(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()));
         return builder;
     }
 
@@ -64,7 +67,8 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: every dependency (broker, database) answers.</summary>
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: every dependency (broker, database) answers.
+    /// <c>/openapi/v1.json</c>: the host's OpenAPI document.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
@@ -80,6 +84,7 @@ public static class Extensions
             },
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
+        app.MapDefaultOpenApi();
         return app;
     }
 }

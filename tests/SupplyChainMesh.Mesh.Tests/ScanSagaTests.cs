@@ -33,6 +33,7 @@ public sealed class ScanSagaTests
             ["RabbitMq:Uri"] = BackingServices.RabbitMqUriAsync().GetAwaiter().GetResult(),
             ["ConnectionStrings:Postgres"] = database,
             ["Scanner:ConsumeLayers"] = consumeLayers ? "true" : "false",
+            ["Registry:Url"] = $"http://{BackingServices.Registry}", // on the outbound allow-list (SSRF guard)
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         return new(settings);

@@ -10,6 +10,8 @@ public sealed partial class RouteAccessMiddleware(RequestDelegate next, ILogger<
         var caller = context.User.ToCaller();
         var repository = context.Request.Query.TryGetValue("repository", out var r) ? r.ToString() : null;
         var decision = RouteAccessRules.Check(caller, context.Request.Method, context.Request.Path, repository);
+        if (decision.Verdict == RouteAccessRules.Verdict.Allow && caller is not null && IsScanRequest(context.Request))
+            decision = await CheckScanRequestAsync(context.Request, caller);
         if (decision.Verdict == RouteAccessRules.Verdict.Allow)
         {
             await next(context);
@@ -29,6 +31,30 @@ public sealed partial class RouteAccessMiddleware(RequestDelegate next, ILogger<
             HttpContext = context,
             ProblemDetails = { Status = status, Detail = decision.Reason },
         });
+    }
+
+    private static bool IsScanRequest(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.Path.Equals("/api/images/scan", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The repository in a scan request's body needs read (or push) for the caller; the body is buffered so
+    /// YARP still sends it on.</summary>
+    private static async Task<RouteAccessRules.Decision> CheckScanRequestAsync(HttpRequest request, Identity.Access.Caller caller)
+    {
+        if (request.ContentLength > ScanRequestRepository.MaxBodyBytes)
+            return new(RouteAccessRules.Verdict.BadRequest, "A scan request body is a small JSON object.");
+        request.EnableBuffering(ScanRequestRepository.MaxBodyBytes);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        request.Body.Position = 0;
+        if (buffer.Length > ScanRequestRepository.MaxBodyBytes)
+            return new(RouteAccessRules.Verdict.BadRequest, "A scan request body is a small JSON object.");
+        if (ScanRequestRepository.FromBody(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is not { } repository)
+            return RouteAccessRules.Decision.Allowed; // Ingest answers a body without a reference with 400
+        if (!Identity.Access.RepositoryNames.IsValid(repository))
+            return new(RouteAccessRules.Verdict.BadRequest, "The reference does not name a valid repository.");
+        return caller.Can(repository, Identity.Access.AccessLevel.Read)
+            ? RouteAccessRules.Decision.Allowed
+            : new(RouteAccessRules.Verdict.Forbidden, $"No read access to '{repository}'.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} refused for {Caller} with {Status}")]

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Ingest.Infrastructure;
 using SupplyChainMesh.Ingest.Requests;
 using SupplyChainMesh.Ingest.Webhooks;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.Ingest.Apis;
 
@@ -27,13 +28,15 @@ public static class ImagesApi
                 .Where(t => repository == null || t.Repository == repository)
                 .OrderBy(t => t.Repository).ThenBy(t => t.Tag)
                 .Select(t => new TagView(t.Registry, t.Repository, t.Tag, t.Digest, t.UpdatedAt))
-                .Take(1000).ToListAsync(ct));
+                .Take(1000).ToListAsync(ct))
+            .OnlyReadableRepositories<TagView>(t => t.Repository);
         api.MapGet("/pushes", async (IngestDbContext db, string? repository, string? digest, CancellationToken ct) =>
             await db.Pushes.AsNoTracking()
                 .Where(p => (repository == null || p.Repository == repository) && (digest == null || p.Digest == digest))
                 .OrderByDescending(p => p.PushedAt)
                 .Select(p => new PushView(p.Registry, p.Repository, p.Tag, p.Digest, p.Source, p.Actor, p.PushedAt))
-                .Take(1000).ToListAsync(ct));
+                .Take(1000).ToListAsync(ct))
+            .OnlyReadableRepositories<PushView>(p => p.Repository);
         api.MapPost("/scan", ScanAsync);
         return app;
     }
@@ -41,12 +44,15 @@ public static class ImagesApi
     /// <summary>"Scan this image": resolved and recorded like a registry push (source <c>api</c>), with the same dedupe
     /// and the same 503 when the push cannot be put durably on the broker.</summary>
     private static async Task<Results<Accepted<ScanReceipt>, Ok<ScanReceipt>, ProblemHttpResult>> ScanAsync(
-        ScanRequest? request, ScanRequestResolver resolver, PushRecorder recorder, ILogger<ScanRequestResolver> logger, CancellationToken ct)
+        ScanRequest? request, ScanRequestResolver resolver, PushRecorder recorder, ILogger<ScanRequestResolver> logger, HttpContext http, CancellationToken ct)
     {
         PushNotice push;
         try
         {
-            push = await resolver.ResolveAsync(request?.Reference, ct);
+            // Issue 7: a forwarded caller needs read (push implies it) on the repository it asks to scan.
+            var user = http.User;
+            push = await resolver.ResolveAsync(request?.Reference,
+                user.Identity?.IsAuthenticated == true ? repository => user.CanAccess(repository, "read") : null, ct);
         }
         catch (ScanRequestException ex)
         {

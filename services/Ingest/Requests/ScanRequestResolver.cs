@@ -3,6 +3,7 @@ using SupplyChainMesh.Ingest.Webhooks;
 using SupplyChainMesh.Oci.Manifests;
 using SupplyChainMesh.Oci.References;
 using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.Ingest.Requests;
 
@@ -12,9 +13,15 @@ namespace SupplyChainMesh.Ingest.Requests;
 /// registry holds now. A reference without a host means the mesh's registry (<c>Ingest:DefaultRegistry</c>, else
 /// <c>Registry:Url</c>), not Docker Hub: users name images of their own registry.
 /// </summary>
-public sealed class ScanRequestResolver(RegistryClientPool registries, IOptions<IngestOptions> ingest, IOptions<RegistrySettings> registry, TimeProvider time)
+public sealed partial class ScanRequestResolver(
+    RegistryClientPool registries, IOptions<IngestOptions> ingest, IOptions<RegistrySettings> registry, TimeProvider time,
+    OutboundAllowList allowList, ILogger<ScanRequestResolver> logger)
 {
-    public async Task<PushNotice> ResolveAsync(string? text, CancellationToken ct)
+    public Task<PushNotice> ResolveAsync(string? text, CancellationToken ct) => ResolveAsync(text, null, ct);
+
+    /// <summary>As <see cref="ResolveAsync(string?, CancellationToken)"/>, refusing with 403 a repository
+    /// <paramref name="mayScan"/> says no to, before the registry is asked anything.</summary>
+    public async Task<PushNotice> ResolveAsync(string? text, Func<string, bool>? mayScan, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ScanRequestException(StatusCodes.Status400BadRequest, "'reference' is required, e.g. registry:5000/dev/app:latest.");
         text = text.Trim();
@@ -34,6 +41,16 @@ public sealed class ScanRequestResolver(RegistryClientPool registries, IOptions<
         catch (ImageReferenceException ex)
         {
             throw new ScanRequestException(StatusCodes.Status400BadRequest, ex.Message);
+        }
+
+        if (mayScan is not null && !mayScan(reference.Repository!))
+            throw new ScanRequestException(StatusCodes.Status403Forbidden, $"No read access to '{reference.Repository}'.");
+
+        // SSRF guard: the mesh fetches from the named registry, so only hosts on the outbound allow-list.
+        if (allowList.RefusalForRegistry(reference.Registry!) is { } refusal)
+        {
+            LogRefused(logger, reference.Registry!, refusal);
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, refusal);
         }
 
         BlobDescriptor? manifest;
@@ -61,6 +78,9 @@ public sealed class ScanRequestResolver(RegistryClientPool registries, IOptions<
         return new PushNotice($"api:{Guid.NewGuid():N}", reference.Registry!, reference.Repository!, reference.Tag ?? "", manifest.Digest,
             manifest.MediaType, time.GetUtcNow(), "api", null);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scan request for registry {Registry} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string registry, string reason);
 
     /// <summary>Docker's rule: the first component names a host when it has a dot or a colon, or is localhost.</summary>
     private static bool NamesHost(string text)

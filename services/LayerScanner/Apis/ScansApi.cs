@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.LayerScanner.Infrastructure;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.LayerScanner.Apis;
 
@@ -20,7 +21,8 @@ public static class ScansApi
                 .Where(s => (repository == null || s.Repository == repository) && (digest == null || s.Digest == digest))
                 .OrderByDescending(s => s.UpdatedAt).Take(500).ToListAsync(ct))
             .Select(s => new ScanView(s.CorrelationId, s.Registry, s.Repository, s.Digest, s.Tags, s.CurrentState, s.LayersDone.Count,
-                s.Layers.Count, s.FailureReason, s.CreatedAt, s.UpdatedAt, s.CompletedAt)));
+                s.Layers.Count, s.FailureReason, s.CreatedAt, s.UpdatedAt, s.CompletedAt)))
+            .OnlyReadableRepositories<ScanView>(s => s.Repository);
         api.MapGet("/layers/{digest}", async Task<IResult> (ScannerDbContext db, string digest, CancellationToken ct) =>
         {
             var found = await db.LayerFindings.AsNoTracking().Where(f => f.Digest == digest)

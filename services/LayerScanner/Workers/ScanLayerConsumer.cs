@@ -8,6 +8,7 @@ using SupplyChainMesh.LayerScanner.Infrastructure;
 using SupplyChainMesh.Oci;
 using SupplyChainMesh.Oci.Manifests;
 using SupplyChainMesh.Oci.Registry;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.LayerScanner.Workers;
 
@@ -22,6 +23,7 @@ public sealed class ScanLayerConsumer(
     ScannerDbContext db,
     ImageAnalyzer analyzer,
     RegistryClientPool registries,
+    OutboundAllowList allowList,
     ILogger<ScanLayerConsumer> logger) : IConsumer<ScanLayer>
 {
     private static readonly Meter Meter = new("SupplyChainMesh.LayerScanner");
@@ -73,11 +75,12 @@ public sealed class ScanLayerConsumer(
             stream.VerifyOnDispose = true; // a tar ends before gzip's trailer: read to the end so the digest is checked
             return stream;
         });
-        string? failure = null;
+        // SSRF guard: a message names the registry; only hosts on the outbound allow-list are fetched from.
+        var failure = allowList.RefusalForRegistry(message.Image.Registry);
         LayerAnalysis? analysis = null;
         try
         {
-            analysis = await analyzer.AnalyzeLayerAsync(source, context.CancellationToken);
+            if (failure is null) analysis = await analyzer.AnalyzeLayerAsync(source, context.CancellationToken);
         }
         catch (Exception ex) when (ex is LayerAnalysisException or DigestMismatchException or RegistryNotFoundException or RegistryAuthenticationException)
         {

@@ -52,6 +52,7 @@ public static class PoliciesApi
         if (body is null) return problem!;
         var read = Read(body);
         if (read.Policy is not { } policy) return read.Problem!;
+        if (PolicyAccess.Refusal(request.HttpContext.User, policy) is { } refused) return refused;
         if (await db.Policies.AnyAsync(p => p.Name == policy.Name, ct))
             return ApiRequests.Conflict($"A policy named '{policy.Name}' exists already.");
         var now = time.GetUtcNow();
@@ -91,8 +92,12 @@ public static class PoliciesApi
         if (expected is null) return versionProblem!;
         var read = Read(body);
         if (read.Policy is not { } policy) return read.Problem!;
+        if (PolicyAccess.Refusal(request.HttpContext.User, policy) is { } refused) return refused;
         if (await db.Policies.SingleOrDefaultAsync(p => p.Id == id, ct) is not { } stored)
             return ApiRequests.NotFound($"Policy {id}");
+        // Changing a policy also needs admin of the namespace it promoted into before.
+        if (PolicyJson.TryReadPolicy(stored.Document, out _) is { } before && PolicyAccess.Refusal(request.HttpContext.User, before) is { } refusedBefore)
+            return refusedBefore;
         if (stored.Version != expected) return ApiRequests.VersionMismatch(expected.Value, stored.Version);
         if (stored.Name != policy.Name && await db.Policies.AnyAsync(p => p.Name == policy.Name && p.Id != id, ct))
             return ApiRequests.Conflict($"A policy named '{policy.Name}' exists already.");

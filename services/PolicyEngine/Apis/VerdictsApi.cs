@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.PolicyEngine.Apis;
 
@@ -18,6 +19,7 @@ public static class VerdictsApi
                 .OrderByDescending(v => v.EvaluatedAt).ThenBy(v => v.PolicyName).Take(500).ToListAsync(ct))
             .Select(v => new VerdictView(v.PolicyId, v.PolicyName, v.Registry, v.Repository, v.Digest, v.Tag.Length == 0 ? null : v.Tag,
                 v.Outcome, v.Fingerprint, v.TargetRepository, v.TargetTag, v.ReportId, v.EvaluatedAt, JsonNode.Parse(v.Document))))
+            .OnlyReadableRepositories<VerdictView>(v => v.Repository)
             .WithTags("Verdicts");
         return app;
     }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Promoter.Infrastructure;
+using SupplyChainMesh.Promoter.Model;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.Promoter.Apis;
 
@@ -13,7 +15,8 @@ public static class PromoterApi
             await db.Promotions.AsNoTracking()
                 .Where(p => repository == null || p.SourceRepository == repository || p.TargetRepository == repository)
                 .Where(p => digest == null || p.Digest == digest)
-                .OrderByDescending(p => p.At).Take(500).ToListAsync(ct));
+                .OrderByDescending(p => p.At).Take(500).ToListAsync(ct))
+            .OnlyReadableRepositories<PromotionRecord>(p => p.SourceRepository, p => p.TargetRepository);
         return app;
     }
 }

@@ -1,3 +1,5 @@
+using SupplyChainMesh.ServiceDefaults;
+
 namespace SupplyChainMesh.Promoter.Notifications;
 
 /// <summary>The <c>Notifications</c> configuration section.</summary>
@@ -21,11 +23,8 @@ public sealed class NotificationOptions
     /// <summary>How long one post may take.</summary>
     public double TimeoutSeconds { get; set; } = 10;
 
-    public bool IsAllowed(Uri url)
-    {
-        ArgumentNullException.ThrowIfNull(url);
-        // Authority leaves out the scheme's default port: "hooks.example.com" allows ports 80/443 only, any other port
-        // must be listed as host:port, so a subscriber cannot reach another service on an allowed machine.
-        return AllowedHosts.Any(h => string.Equals(h, url.Authority, StringComparison.OrdinalIgnoreCase));
-    }
+    /// <summary>The mesh's one outbound rule (<see cref="OutboundAllowList"/>) over this list: <c>host</c> allows the
+    /// default port only, so a subscriber cannot reach another service on an allowed machine; loopback and metadata
+    /// addresses only when listed exactly.</summary>
+    public bool IsAllowed(Uri url) => new OutboundAllowList(AllowedHosts).Allows(url);
 }

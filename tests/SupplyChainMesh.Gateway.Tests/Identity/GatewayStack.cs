@@ -219,7 +219,7 @@ public sealed class GatewayStack : IAsyncLifetime
 
     public sealed record EchoedRequest(string Method, string Path, string Identity, string Authorization, string CorrelationId);
 
-    private sealed class GatewayFactory(Dictionary<string, string?> settings, CapturedLogs logs) : WebApplicationFactory<Program>
+    private sealed class GatewayFactory(Dictionary<string, string?> settings, CapturedLogs logs) : WebApplicationFactory<Proxy.RouteAccessMiddleware>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

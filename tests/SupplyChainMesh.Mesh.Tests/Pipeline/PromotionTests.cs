@@ -57,6 +57,7 @@ public sealed class PromotionTests
         {
             ["Promoter:Registries:0:Source"] = BackingServices.Registry,
             ["Promoter:Registries:0:Target"] = second.Host,
+            ["Outbound:AllowedHosts:0"] = second.Host, // the SSRF allow-list: a second registry must be listed
         });
 
         await promoted.Bus.Publish(PipelineHosts.Satisfied(source, "qa/app", "1.0"));

@@ -31,6 +31,7 @@ public sealed class CachedLayersScanTests
             ["RabbitMq:Uri"] = BackingServices.RabbitMqUriAsync().GetAwaiter().GetResult(),
             ["ConnectionStrings:Postgres"] = database,
             ["Scanner:ConsumeLayers"] = consumeLayers ? "true" : "false",
+            ["Registry:Url"] = $"http://{BackingServices.Registry}", // on the outbound allow-list (SSRF guard)
         });
 
     private static ImagePushed Pushed(ImageIdentity image) => new()
