@@ -1,6 +1,6 @@
 using MassTransit;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.LayerScanner.Infrastructure;
 using SupplyChainMesh.LayerScanner.Scanning;
