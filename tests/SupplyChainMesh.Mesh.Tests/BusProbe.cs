@@ -24,9 +24,10 @@ public sealed class BusProbe<T> : IAsyncDisposable where T : class
         });
     }
 
-    public static async Task<BusProbe<T>> StartAsync()
+    /// <param name="rabbitMqUri">A virtual host of the test's own; the shared one when null.</param>
+    public static async Task<BusProbe<T>> StartAsync(string? rabbitMqUri = null)
     {
-        var probe = new BusProbe<T>(await BackingServices.RabbitMqUriAsync());
+        var probe = new BusProbe<T>(rabbitMqUri ?? await BackingServices.RabbitMqUriAsync());
         await probe._bus.StartAsync();
         return probe;
     }

@@ -25,10 +25,12 @@ public sealed class CachedLayersScanTests
         return new ImageIdentity(registry, repository, "latest", await Skopeo.DigestAsync(registry, repository + ":latest"));
     }
 
-    private static MeshHost<ImageScanState> Scanner(string database, bool consumeLayers) =>
+    /// <summary>A host on the test's own virtual host: the shared one may hold other tests' layer messages, and a
+    /// bus of another test's host that was disposed while starting.</summary>
+    private static MeshHost<ImageScanState> Scanner(string rabbitMq, string database, bool consumeLayers) =>
         new(new Dictionary<string, string?>
         {
-            ["RabbitMq:Uri"] = BackingServices.RabbitMqUriAsync().GetAwaiter().GetResult(),
+            ["RabbitMq:Uri"] = rabbitMq,
             ["ConnectionStrings:Postgres"] = database,
             ["Scanner:ConsumeLayers"] = consumeLayers ? "true" : "false",
             ["Registry:Url"] = $"http://{BackingServices.Registry}", // on the outbound allow-list (SSRF guard)
@@ -51,12 +53,12 @@ public sealed class CachedLayersScanTests
         var minbase = await PushAsync("bookworm-minbase");
         Assert.NotEqual(apps.Digest, minbase.Digest);
         var database = await BackingServices.FreshDatabaseAsync("cached");
-        await using var probe = await BusProbe<ImageScanned>.StartAsync();
+        var rabbitMq = await BackingServices.FreshVirtualHostAsync("cached");
+        await using var probe = await BusProbe<ImageScanned>.StartAsync(rabbitMq);
 
         List<DateTimeOffset> storedBefore;
-        await using (var scanning = Scanner(database, consumeLayers: true))
+        await using (var scanning = await Pipeline.PipelineHosts.ReadyAsync(Scanner(rabbitMq, database, consumeLayers: true)))
         {
-            _ = scanning.Services;
             await probe.Bus.Publish(Pushed(apps));
             var first = await probe.NextAsync(m => m.Image.Digest == apps.Digest, Wait);
             Assert.True(first.Succeeded, first.FailureReason);
@@ -64,8 +66,7 @@ public sealed class CachedLayersScanTests
             Assert.Equal(2, storedBefore.Count);
         }
 
-        await using var assessing = Scanner(database, consumeLayers: false);
-        _ = assessing.Services;
+        await using var assessing = await Pipeline.PipelineHosts.ReadyAsync(Scanner(rabbitMq, database, consumeLayers: false));
         await probe.Bus.Publish(Pushed(minbase));
         var second = await probe.NextAsync(m => m.Image.Digest == minbase.Digest, Wait);
 
