@@ -16,24 +16,18 @@ public sealed class EvaluationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(4);
+    private PolicyVerdictTestBed _bed = null!;
     private PolicyEngineHost _host = null!;
     private BusProbe<PolicySatisfied> _satisfied = null!;
     private BusProbe<PolicyViolated> _violated = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await PolicyEngineHost.StartAsync();
-        _satisfied = await BusProbe<PolicySatisfied>.StartAsync();
-        _violated = await BusProbe<PolicyViolated>.StartAsync();
-        await _host.CreatedAsync("/api/policies", PolicyTestData.SamplePolicy);
+        _bed = await PolicyVerdictTestBed.StartAsync();
+        (_host, _satisfied, _violated) = (_bed.Host, _bed.Satisfied, _bed.Violated);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _satisfied.DisposeAsync();
-        await _violated.DisposeAsync();
-        await _host.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     private async Task<ImageAssessed> AssessAsync(string image, string repository, string tag, string? digest = null)
     {

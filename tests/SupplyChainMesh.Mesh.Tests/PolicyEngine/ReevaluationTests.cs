@@ -22,24 +22,18 @@ public sealed class ReevaluationTests : IAsyncLifetime
           "reason": "minimist parses only our own build flags", "createdBy": "alice" }
         """;
 
+    private PolicyVerdictTestBed _bed = null!;
     private PolicyEngineHost _host = null!;
     private BusProbe<PolicySatisfied> _satisfied = null!;
     private BusProbe<PolicyViolated> _violated = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await PolicyEngineHost.StartAsync(new Dictionary<string, string?> { ["PolicyEngine:ExpiryCheckSeconds"] = "1" });
-        _satisfied = await BusProbe<PolicySatisfied>.StartAsync();
-        _violated = await BusProbe<PolicyViolated>.StartAsync();
-        await _host.CreatedAsync("/api/policies", PolicyTestData.SamplePolicy);
+        _bed = await PolicyVerdictTestBed.StartAsync(new Dictionary<string, string?> { ["PolicyEngine:ExpiryCheckSeconds"] = "1" });
+        (_host, _satisfied, _violated) = (_bed.Host, _bed.Satisfied, _bed.Violated);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _satisfied.DisposeAsync();
-        await _violated.DisposeAsync();
-        await _host.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     private async Task<ImageAssessed> AssessAsync(string image, string repository, string tag = "latest")
     {

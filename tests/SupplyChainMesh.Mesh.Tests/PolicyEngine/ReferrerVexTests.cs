@@ -20,24 +20,18 @@ namespace SupplyChainMesh.Mesh.Tests.PolicyEngine;
 public sealed class ReferrerVexTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private PolicyVerdictTestBed _bed = null!;
     private PolicyEngineHost _host = null!;
     private BusProbe<PolicySatisfied> _satisfied = null!;
     private BusProbe<PolicyViolated> _violated = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await PolicyEngineHost.StartAsync(new Dictionary<string, string?> { ["PolicyEngine:ReferrerVex:Timeout"] = "00:00:03" });
-        _satisfied = await BusProbe<PolicySatisfied>.StartAsync();
-        _violated = await BusProbe<PolicyViolated>.StartAsync();
-        await _host.CreatedAsync("/api/policies", PolicyTestData.SamplePolicy);
+        _bed = await PolicyVerdictTestBed.StartAsync(new Dictionary<string, string?> { ["PolicyEngine:ReferrerVex:Timeout"] = "00:00:03" });
+        (_host, _satisfied, _violated) = (_bed.Host, _bed.Satisfied, _bed.Violated);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _satisfied.DisposeAsync();
-        await _violated.DisposeAsync();
-        await _host.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     [Fact]
     public async Task An_OpenVEX_referrer_on_the_registry_suppresses_the_critical_finding_with_its_justification()
