@@ -1,84 +1,24 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using SupplyChainMesh.Contracts;
-using SupplyChainMesh.LayerScanner.Infrastructure;
-using SupplyChainMesh.LayerScanner.Scanning;
 using SupplyChainMesh.Mesh.Tests.Scanner;
 using SupplyChainMesh.Testing;
+using static SupplyChainMesh.Mesh.Tests.Scanner.ScanHosts;
 
 namespace SupplyChainMesh.Mesh.Tests;
 
 /// <summary>
 /// The scan saga and the layer workers on the real broker, database and registry, with the real bookworm-apps image
-/// (two layers). One class: LayerScanner hosts share the saga and scan-layer queues, so they must not run side by side.
+/// (two layers). Each test has a broker virtual host and a database of its own (<see cref="ScanHosts"/>).
 /// </summary>
 [Collection(Pipeline.PipelineHosts.LayerScanner)]
 public sealed class ScanSagaTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(3);
-
-    private static async Task<(ImageIdentity Image, string Repository)> PushAppsAsync()
-    {
-        var registry = BackingServices.Registry;
-        var repository = $"scan-{Guid.NewGuid():N}"[..17] + "/dev/app";
-        await Skopeo.PushAsync("bookworm-apps", registry, repository + ":latest");
-        var digest = await Skopeo.DigestAsync(registry, repository + ":latest");
-        return (new ImageIdentity(registry, repository, "latest", digest), repository);
-    }
-
-    internal static MeshHost<ImageScanState> Scanner(string database, bool consumeLayers = true, IDictionary<string, string?>? extra = null)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["RabbitMq:Uri"] = BackingServices.RabbitMqUriAsync().GetAwaiter().GetResult(),
-            ["ConnectionStrings:Postgres"] = database,
-            ["Scanner:ConsumeLayers"] = consumeLayers ? "true" : "false",
-            ["Registry:Url"] = $"http://{BackingServices.Registry}", // on the outbound allow-list (SSRF guard)
-        };
-        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        return new(settings);
-    }
-
-    internal static ImagePushed Pushed(ImageIdentity image) => new()
-    {
-        Image = image,
-        MediaType = "application/vnd.oci.image.manifest.v1+json",
-        PushedAt = DateTimeOffset.UtcNow,
-        Source = "api",
-        EventId = Guid.NewGuid().ToString(),
-    };
-
-    internal static async Task<ImageScanState> StateAsync(MeshHost<ImageScanState> host, Guid id)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ScannerDbContext>();
-        return await db.Scans.AsNoTracking().SingleAsync(s => s.CorrelationId == id);
-    }
-
-    internal static async Task WaitForStateAsync(MeshHost<ImageScanState> host, Guid id, string state)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        string? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            await using (var scope = host.Services.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<ScannerDbContext>();
-                last = await db.Scans.AsNoTracking().Where(s => s.CorrelationId == id).Select(s => s.CurrentState).SingleOrDefaultAsync();
-            }
-            if (last == state) return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"Scan {id} stayed in state {last ?? "(none)"}, wanted {state}.");
-    }
-
     [Fact]
     public async Task A_pushed_image_is_scanned_layer_by_layer_and_a_new_tag_reuses_the_finished_scan()
     {
-        var (image, _) = await PushAppsAsync();
-        await using var probe = await BusProbe<ImageScanned>.StartAsync();
-        await using var host = Scanner(await BackingServices.FreshDatabaseAsync("scan"));
-        await Pipeline.PipelineHosts.ReadyAsync(host); // migrations, bus
+        var image = await PushAsync("bookworm-apps", "scan");
+        var (bus, database) = await IsolatedAsync("scan");
+        await using var probe = await BusProbe<ImageScanned>.StartAsync(bus);
+        await using var host = await StartAsync(bus, database);
 
         await probe.Bus.Publish(Pushed(image));
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
@@ -88,15 +28,11 @@ public sealed class ScanSagaTests
         var state = await StateAsync(host, image.ScanId);
         Assert.Equal("Complete", state.CurrentState);
         Assert.Equal(state.Layers, state.LayersDone.OrderBy(state.Layers.IndexOf));
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ScannerDbContext>();
-            var findings = await db.LayerFindings.AsNoTracking().Where(f => state.Layers.Contains(f.Digest)).ToListAsync();
-            Assert.Equal(2, findings.Count);
-            Assert.All(findings, f => Assert.True(f.Succeeded && f.PackageCount > 0 && f.Json is not null, f.FailureReason));
-            // bookworm-apps: the debootstrap base (88 dpkg packages) plus the apt layer.
-            Assert.Contains("\"libc6\"", findings.Single(f => f.Digest == state.Layers[0]).Json, StringComparison.Ordinal);
-        }
+        var findings = (await FindingsAsync(host)).Where(f => state.Layers.Contains(f.Digest)).ToList();
+        Assert.Equal(2, findings.Count);
+        Assert.All(findings, f => Assert.True(f.Succeeded && f.PackageCount > 0 && f.Json is not null, f.FailureReason));
+        // bookworm-apps: the debootstrap base (88 dpkg packages) plus the apt layer.
+        Assert.Contains("\"libc6\"", findings.Single(f => f.Digest == state.Layers[0]).Json, StringComparison.Ordinal);
 
         // The same digest pushed under another tag: served by the finished scan, nothing analysed again.
         await probe.Bus.Publish(Pushed(image with { Tag = "v2" }));
@@ -110,12 +46,12 @@ public sealed class ScanSagaTests
     [Fact]
     public async Task A_scan_interrupted_by_a_restart_resumes_from_the_database()
     {
-        var (image, _) = await PushAppsAsync();
-        var database = await BackingServices.FreshDatabaseAsync("resume");
-        await using var probe = await BusProbe<ImageScanned>.StartAsync();
+        var image = await PushAsync("bookworm-apps", "scan");
+        var (bus, database) = await IsolatedAsync("resume");
+        await using var probe = await BusProbe<ImageScanned>.StartAsync(bus);
 
         // A saga-only host: the layers are sent but nobody analyses them yet.
-        await using (var first = Scanner(database, consumeLayers: false))
+        await using (var first = await StartAsync(bus, database, consumeLayers: false))
         {
             await probe.Bus.Publish(Pushed(image));
             await WaitForStateAsync(first, image.ScanId, "Scanning");
@@ -123,8 +59,7 @@ public sealed class ScanSagaTests
         }
 
         // A new host with workers picks the queued layers up and the saga finishes from its stored state.
-        await using var second = Scanner(database);
-        await Pipeline.PipelineHosts.ReadyAsync(second);
+        await using var second = await StartAsync(bus, database);
         var scanned = await probe.NextAsync(m => m.Image.Digest == image.Digest, Wait);
         Assert.True(scanned.Succeeded, scanned.FailureReason);
         Assert.Equal("Complete", (await StateAsync(second, image.ScanId)).CurrentState);
@@ -133,9 +68,9 @@ public sealed class ScanSagaTests
     [Fact]
     public async Task A_manifest_deleted_before_the_scan_fails_the_scan_with_the_reason()
     {
-        await using var probe = await BusProbe<ImageScanned>.StartAsync();
-        await using var host = Scanner(await BackingServices.FreshDatabaseAsync("gone"));
-        await Pipeline.PipelineHosts.ReadyAsync(host);
+        var (bus, database) = await IsolatedAsync("gone");
+        await using var probe = await BusProbe<ImageScanned>.StartAsync(bus);
+        await using var host = await StartAsync(bus, database);
         var image = new ImageIdentity(BackingServices.Registry, "gone/dev/app", "latest", IngestWebhookTests.RandomDigest());
 
         await probe.Bus.Publish(Pushed(image));

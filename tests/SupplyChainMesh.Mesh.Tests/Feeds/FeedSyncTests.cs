@@ -86,9 +86,10 @@ public sealed partial class FeedSyncTests : IDisposable
     {
         var rabbit = await BackingServices.RabbitMqUriAsync();
         var database = await BackingServices.FreshDatabaseAsync("feedsync");
+        // The scanner host only serves its stored analyses over HTTP: its bus runs on a virtual host of its own.
         await using var scanner = new MeshHost<ImageScanState>(new Dictionary<string, string?>
         {
-            ["RabbitMq:Uri"] = rabbit,
+            ["RabbitMq:Uri"] = await BackingServices.FreshVirtualHostAsync("feedsync-scanner"),
             ["ConnectionStrings:Postgres"] = database,
             ["Scanner:ConsumeLayers"] = "false",
         });
