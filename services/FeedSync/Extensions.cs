@@ -26,7 +26,10 @@ internal static class Extensions
         builder.Services.AddSingleton<FeedSourceCatalog>();
         // Feed files are large and resumed by the downloader itself: no total timeout, no second retry layer.
 #pragma warning disable EXTEXP0001 // evaluation API; the alternative is a 30 s total timeout on 60 MB feed downloads
-        builder.Services.AddHttpClient<HttpFeedDownloader>(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
+        // Feed URLs are checked against the allow-list at start-up; the connect check also covers what they resolve to and
+        // where a mirror redirects.
+        builder.Services.AddHttpClient<HttpFeedDownloader>(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers()
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler { ConnectCallback = sp.GetRequiredService<OutboundAllowList>().ConnectAsync });
 #pragma warning restore EXTEXP0001
         builder.Services.AddHttpClient<LayerAnalysisClient>(c =>
             c.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));

@@ -17,7 +17,8 @@ internal static class Extensions
         builder.AddServiceDatabase<IngestDbContext>(IngestDbContext.Schema);
         builder.AddMessaging(x => x.AddConsumer<ImageTimelineConsumer, ImageTimelineConsumerDefinition>());
         builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
-        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value));
+        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value,
+            sp.GetRequiredService<OutboundAllowList>().ConnectAsync));
         builder.Services.AddScoped<ScanRequestResolver>();
         builder.Services.AddHttpClient<ScanProgressClient>(http =>
             http.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));

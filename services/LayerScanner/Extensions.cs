@@ -26,7 +26,8 @@ internal static class Extensions
 
         // The robot account's credentials go only to the mesh's registry (Registry:Url) and Registry:TrustedHosts.
         builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
-        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value));
+        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value,
+            sp.GetRequiredService<OutboundAllowList>().ConnectAsync));
         builder.Services.AddSingleton<IImageResolver, RegistryImageResolver>();
         builder.Services.AddScoped<ILayerFindingsIndex, LayerFindingsIndex>();
         builder.Services.AddScoped<LayerDispatcher>();

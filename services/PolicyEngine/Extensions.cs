@@ -32,9 +32,11 @@ internal static class Extensions
         {
             var settings = sp.GetRequiredService<IOptions<RegistrySettings>>().Value;
             var timeout = sp.GetRequiredService<IOptions<ReferrerVexOptions>>().Value.Timeout;
+            var allowList = sp.GetRequiredService<OutboundAllowList>();
             return new RegistryClientPool(r =>
             {
                 var options = settings.OptionsFor(r);
+                options.ConnectCallback = allowList.ConnectAsync;
                 options.MaxRetries = Math.Min(options.MaxRetries, 1);
                 options.RequestTimeout = timeout < options.RequestTimeout ? timeout : options.RequestTimeout;
                 return options;

@@ -24,7 +24,8 @@ internal static class Extensions
         builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
         builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value));
+        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value,
+            sp.GetRequiredService<OutboundAllowList>().ConnectAsync));
         builder.Services.AddScoped<PromoteImageActivity>();
         builder.Services.AddHostedService<DeliverySender>();
         builder.AddMessaging(x =>

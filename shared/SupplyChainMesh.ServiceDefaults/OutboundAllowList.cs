@@ -9,7 +9,8 @@ namespace SupplyChainMesh.ServiceDefaults;
 /// <c>host</c> (the scheme's default port only), <c>host:port</c>, <c>*.example.com</c> (sub-domains, default port) or
 /// <c>*</c> (any public host). Loopback, link-local (which holds the cloud metadata address 169.254.169.254),
 /// unspecified addresses and metadata host names are refused unless listed exactly, so a wildcard never opens them.
-/// DNS is not resolved here: a public name that resolves to loopback is the resolver's business (not covered).
+/// The URL check sees names only; <see cref="ConnectAsync"/> checks the addresses a name resolves to when the
+/// connection is made, so a listed name that points at loopback or the metadata service is refused as well.
 /// </summary>
 public sealed class OutboundAllowList
 {
@@ -22,6 +23,9 @@ public sealed class OutboundAllowList
     private readonly HashSet<string> _exact;
     private readonly List<string> _suffixes;
     private readonly bool _anyPublic;
+
+    /// <summary>Resolves a host name for <see cref="ConnectAsync"/> (tests substitute one).</summary>
+    public Func<string, CancellationToken, Task<IPAddress[]>> HostResolver { get; init; } = Dns.GetHostAddressesAsync;
 
     public OutboundAllowList(IEnumerable<string?> entries)
     {
@@ -86,6 +90,35 @@ public sealed class OutboundAllowList
         return $"'{authority}' is not on the allow-list of outbound hosts.";
     }
 
+    /// <summary>
+    /// A <see cref="SocketsHttpHandler.ConnectCallback"/> that resolves the host itself and connects only when no address
+    /// it resolves to is internal (<see cref="IsInternal(IPAddress)"/>), unless the host is listed exactly. The
+    /// addresses checked are the ones connected to, so a second lookup (DNS rebinding) cannot swap them.
+    /// </summary>
+    /// <exception cref="OutboundAddressRefusedException">The name resolves to an internal address.</exception>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var endpoint = context.DnsEndPoint;
+        var host = endpoint.Host.Trim('[', ']');
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await HostResolver(host, cancellationToken).ConfigureAwait(false);
+        var listed = _exact.Contains(endpoint.Host) || _exact.Contains($"{endpoint.Host}:{endpoint.Port}");
+        if (!listed && addresses.FirstOrDefault(IsInternal) is { } refused)
+            throw new OutboundAddressRefusedException(
+                $"'{endpoint.Host}:{endpoint.Port}' resolves to {refused}, a loopback, link-local or metadata address; list the host exactly to allow it.");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Loopback, link-local (169.254.0.0/16 holds the metadata service), unspecified, or a metadata name.</summary>
     public static bool IsInternal(string host)
     {
@@ -94,7 +127,13 @@ public sealed class OutboundAllowList
         if (bare.Equals("localhost", StringComparison.OrdinalIgnoreCase) || bare.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
             || MetadataHostNames.Contains(bare, StringComparer.OrdinalIgnoreCase))
             return true;
-        if (!IPAddress.TryParse(bare, out var address)) return false;
+        return IPAddress.TryParse(bare, out var address) && IsInternal(address);
+    }
+
+    /// <summary>Loopback, link-local (169.254.0.0/16 holds the metadata service), unspecified, or AWS's IPv6 metadata address.</summary>
+    public static bool IsInternal(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return true;
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
@@ -103,3 +142,6 @@ public sealed class OutboundAllowList
         return bytes[0] == 169 && bytes[1] == 254;
     }
 }
+
+/// <summary>An outbound connection was refused because its host resolved to an internal address (SSRF guard).</summary>
+public sealed class OutboundAddressRefusedException(string message) : IOException(message);

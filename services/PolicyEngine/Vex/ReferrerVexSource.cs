@@ -5,6 +5,7 @@ using SupplyChainMesh.Oci;
 using SupplyChainMesh.Oci.Manifests;
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Policy.Vex;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.PolicyEngine.Vex;
 
@@ -16,7 +17,8 @@ namespace SupplyChainMesh.PolicyEngine.Vex;
 /// <see cref="ReferrerVexOptions.Timeout"/>, is logged, and the image is evaluated without them (remembered for
 /// <see cref="ReferrerVexOptions.FailureCacheFor"/>). A broken document is skipped on its own, the others still count.
 /// </summary>
-public sealed class ReferrerVexSource(RegistryClientPool registries, IOptions<ReferrerVexOptions> options, TimeProvider time, ILogger<ReferrerVexSource> logger)
+public sealed class ReferrerVexSource(RegistryClientPool registries, OutboundAllowList allowList, IOptions<ReferrerVexOptions> options, TimeProvider time,
+    ILogger<ReferrerVexSource> logger)
 {
     public const string OpenVexMediaType = "application/vnd.openvex+json";
     public const string CycloneDxMediaType = "application/vnd.cyclonedx+json";
@@ -32,6 +34,13 @@ public sealed class ReferrerVexSource(RegistryClientPool registries, IOptions<Re
         var key = $"{registry}/{repository}@{digest}";
         var now = time.GetUtcNow();
         if (_cache.TryGetValue(key, out var cached) && cached.Expires > now) return cached.Statements;
+        // The registry comes from a push event: only hosts on the outbound allow-list are asked (SSRF guard).
+        if (allowList.RefusalForRegistry(registry) is { } refusal)
+        {
+            logger.LogWarning("VEX referrers of {Image} not read ({Reason}); evaluating without them", key, refusal);
+            _cache[key] = ([], now + settings.CacheFor);
+            return [];
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);

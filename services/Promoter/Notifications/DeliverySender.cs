@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupplyChainMesh.Promoter.Infrastructure;
 using SupplyChainMesh.Promoter.Model;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.Promoter.Notifications;
 
@@ -23,6 +24,8 @@ public sealed class DeliverySender(IServiceScopeFactory scopes, IOptions<Notific
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(5),
+        // A subscriber's name may not resolve to loopback or the metadata address unless it is listed exactly.
+        ConnectCallback = new OutboundAllowList(options.Value.AllowedHosts).ConnectAsync,
     })
     {
         Timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds),

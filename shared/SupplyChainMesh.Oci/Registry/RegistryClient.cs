@@ -34,7 +34,7 @@ public sealed partial class RegistryClient : IDisposable
         var plain = _options.PlainHttp ?? IsLoopback(host);
         BaseAddress = new Uri($"{(plain ? "http" : "https")}://{host}/");
         _credentials = _options.Credentials(registry);
-        _http = new HttpClient(handler ?? CreateDefaultHandler(), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(handler ?? CreateDefaultHandler(_options.ConnectCallback), disposeHandler: handler is null) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public string Registry { get; }
@@ -42,12 +42,14 @@ public sealed partial class RegistryClient : IDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>The handler used when none is given: no automatic redirects, no decompression (blobs are hashed as stored).</summary>
-    public static SocketsHttpHandler CreateDefaultHandler() => new()
+    public static SocketsHttpHandler CreateDefaultHandler(
+        Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null) => new()
     {
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(15),
+        ConnectCallback = connect,
     };
 
     /// <summary>

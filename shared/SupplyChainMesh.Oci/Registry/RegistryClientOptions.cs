@@ -12,6 +12,12 @@ public sealed class RegistryClientOptions
     /// </summary>
     public bool? PlainHttp { get; set; }
 
+    /// <summary>
+    /// Opens connections for the default handler (null: the platform's). Services pass their outbound allow-list's
+    /// check here, so a registry name that resolves to loopback or the metadata address is refused when connecting.
+    /// </summary>
+    public Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; set; }
+
     /// <summary>How long one attempt may wait for the response headers.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -12,6 +12,18 @@ public sealed class RegistryClientPool(Func<string, RegistryClientOptions> optio
     {
     }
 
+    /// <param name="settings">The service's <c>Registry</c> section.</param>
+    /// <param name="connect">Opens every connection (a service's outbound allow-list check).</param>
+    public RegistryClientPool(RegistrySettings settings, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect)
+        : this(r =>
+        {
+            var options = settings.OptionsFor(r);
+            options.ConnectCallback = connect;
+            return options;
+        })
+    {
+    }
+
     /// <exception cref="ArgumentException">Not a registry host.</exception>
     public RegistryClient For(string registry) =>
         _clients.GetOrAdd(registry, r => new Lazy<RegistryClient>(() => new RegistryClient(r, optionsFor(r)))).Value;

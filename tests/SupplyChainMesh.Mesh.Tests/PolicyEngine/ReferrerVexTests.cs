@@ -27,7 +27,13 @@ public sealed class ReferrerVexTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _bed = await PolicyVerdictTestBed.StartAsync(new Dictionary<string, string?> { ["PolicyEngine:ReferrerVex:Timeout"] = "00:00:03" });
+        _bed = await PolicyVerdictTestBed.StartAsync(new Dictionary<string, string?>
+        {
+            ["PolicyEngine:ReferrerVex:Timeout"] = "00:00:03",
+            // Referrers are looked up only on allowed registries: the mesh's own and the silent one below.
+            ["Registry:Url"] = $"http://{BackingServices.Registry}",
+            ["Outbound:AllowedHosts:0"] = "127.0.0.1:9177",
+        });
         (_host, _satisfied, _violated) = (_bed.Host, _bed.Satisfied, _bed.Violated);
     }
 
