@@ -7,6 +7,9 @@ public static class ImageStates
     public const string Scanning = "scanning";
     public const string Scanned = "scanned";
     public const string ScanFailed = "scan-failed";
+
+    /// <summary>An OCI artifact (VEX, signature, SBOM), not an image: nothing to scan, assess or promote.</summary>
+    public const string Artifact = "artifact";
     public const string Assessed = "assessed";
     public const string Blocked = "blocked";
     public const string Approved = "approved";
@@ -17,7 +20,7 @@ public static class ImageStates
     {
         Pushed => 1,
         Scanning => 2,
-        Scanned or ScanFailed => 3,
+        Scanned or ScanFailed or Artifact => 3,
         Assessed => 4,
         Blocked or Approved => 5,
         PromotionFailed => 6,

@@ -15,6 +15,7 @@ public sealed class ImageTimelineConsumer(IngestDbContext db, TimeProvider time)
     IConsumer<ImagePushed>,
     IConsumer<LayerScanned>,
     IConsumer<ImageScanned>,
+    IConsumer<ArtifactPushed>,
     IConsumer<ImageAssessed>,
     IConsumer<PolicySatisfied>,
     IConsumer<PolicyViolated>,
@@ -49,6 +50,14 @@ public sealed class ImageTimelineConsumer(IngestDbContext db, TimeProvider time)
                 s.ScanFailure = m.Succeeded ? null : m.FailureReason;
                 ImageStates.Advance(s, m.Succeeded ? ImageStates.Scanned : ImageStates.ScanFailed);
             });
+    }
+
+    public Task Consume(ConsumeContext<ArtifactPushed> context)
+    {
+        var m = context.Message;
+        return UpdateAsync(m.Artifact, context, "artifact",
+            $"an OCI artifact ({m.ArtifactType}){(m.SubjectDigest is { } subject ? $" attached to {Short(subject)}" : "")}: not scanned",
+            s => ImageStates.Advance(s, ImageStates.Artifact));
     }
 
     public Task Consume(ConsumeContext<ImageAssessed> context)

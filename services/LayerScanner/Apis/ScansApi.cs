@@ -8,7 +8,8 @@ namespace SupplyChainMesh.LayerScanner.Apis;
 public static class ScansApi
 {
     public sealed record ScanView(Guid Id, string Registry, string Repository, string Digest, IReadOnlyList<string> Tags, string State,
-        int LayersDone, int LayersTotal, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CompletedAt);
+        int LayersDone, int LayersTotal, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CompletedAt,
+        string? ArtifactType);
 
     public sealed record LayerView(string Digest, string AnalyzerVersion, bool Succeeded, string? FailureReason, int PackageCount,
         long CompressedBytes, long UncompressedBytes, DateTimeOffset AnalyzedAt, double Seconds);
@@ -21,7 +22,7 @@ public static class ScansApi
                 .Where(s => (repository == null || s.Repository == repository) && (digest == null || s.Digest == digest))
                 .OrderByDescending(s => s.UpdatedAt).Take(500).ToListAsync(ct))
             .Select(s => new ScanView(s.CorrelationId, s.Registry, s.Repository, s.Digest, s.Tags, s.CurrentState, s.LayersDone.Count,
-                s.Layers.Count, s.FailureReason, s.CreatedAt, s.UpdatedAt, s.CompletedAt)))
+                s.Layers.Count, s.FailureReason, s.CreatedAt, s.UpdatedAt, s.CompletedAt, s.ArtifactType)))
             .OnlyReadableRepositories<ScanView>(s => s.Repository);
         api.MapGet("/layers/{digest}", async Task<IResult> (ScannerDbContext db, string digest, CancellationToken ct) =>
         {

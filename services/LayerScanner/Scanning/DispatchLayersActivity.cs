@@ -6,7 +6,8 @@ namespace SupplyChainMesh.LayerScanner.Scanning;
 /// <summary>
 /// Resolves the pushed manifest and sends <see cref="ScanLayer"/> for each layer whose findings are not stored yet:
 /// a base layer shared by a thousand images is analysed once. Resolution failures that a retry cannot cure (manifest
-/// deleted, not an image) fail the scan with the reason; transient ones (registry down) throw and are retried.
+/// deleted, not an image) fail the scan with the reason; transient ones (registry down) throw and are retried. An OCI
+/// artifact (VEX, signature, SBOM) is not scanned: <see cref="ArtifactPushed"/> says what it is and what it is attached to.
 /// </summary>
 public sealed class DispatchLayersActivity(IImageResolver resolver, LayerDispatcher dispatcher, ILogger<DispatchLayersActivity> logger) :
     IStateMachineActivity<ImageScanState, ImagePushed>
@@ -23,6 +24,22 @@ public sealed class DispatchLayersActivity(IImageResolver resolver, LayerDispatc
         {
             logger.LogWarning("Scan of {Image} failed: {Reason}", context.Message.Image, ex.Message);
             saga.FailureReason = ex.Message;
+            await next.Execute(context);
+            return;
+        }
+
+        if (resolved.ArtifactType is { } artifactType)
+        {
+            // A VEX document, signature or SBOM: nothing to scan. Say so, so the image it is attached to can be judged again.
+            saga.ArtifactType = artifactType;
+            saga.PlatformDigest = resolved.PlatformDigest;
+            logger.LogInformation("{Image} is an OCI artifact ({ArtifactType}), not an image: not scanned", context.Message.Image, artifactType);
+            await context.Publish(new ArtifactPushed
+            {
+                Artifact = context.Message.Image,
+                ArtifactType = artifactType,
+                SubjectDigest = resolved.SubjectDigest,
+            }, context.CancellationToken);
             await next.Execute(context);
             return;
         }

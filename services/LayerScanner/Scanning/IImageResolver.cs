@@ -8,7 +8,11 @@ public interface IImageResolver
     Task<ResolvedImage> ResolveAsync(ImageIdentity image, CancellationToken cancellationToken);
 }
 
-public sealed record ResolvedImage(string PlatformDigest, IReadOnlyList<ResolvedLayer> Layers);
+/// <param name="PlatformDigest">The manifest whose layers are scanned.</param>
+/// <param name="Layers">Its layers, bottom first; none for an artifact.</param>
+/// <param name="ArtifactType">Set when the manifest is an OCI artifact rather than an image: nothing to scan.</param>
+/// <param name="SubjectDigest">The image an artifact is attached to.</param>
+public sealed record ResolvedImage(string PlatformDigest, IReadOnlyList<ResolvedLayer> Layers, string? ArtifactType = null, string? SubjectDigest = null);
 
 public sealed record ResolvedLayer(string Digest, string MediaType, long Size);
 

@@ -28,6 +28,9 @@ public sealed class ImageScanState : SagaStateMachineInstance, ISagaVersion
 
     public string? AnalyzerVersion { get; set; }
 
+    /// <summary>Set when the manifest is an OCI artifact, not an image: the scan ends as NotAnImage.</summary>
+    public string? ArtifactType { get; set; }
+
     /// <summary>How often the missing layers of a stalled scan were sent again.</summary>
     public int Resends { get; set; }
     public string? FailureReason { get; set; }

@@ -8,7 +8,8 @@ namespace SupplyChainMesh.LayerScanner.Scanning;
 /// <see cref="ScanLayer"/> only for layers without stored findings, collect <see cref="LayerScanned"/>, publish
 /// <see cref="ImageScanned"/> when all are in. A failed layer fails the scan with its reason. A re-push of the same digest
 /// under another tag reuses the finished scan; a re-push after a failure scans again. A scan that stalls re-sends its
-/// missing layers a few times before it fails (<see cref="ResendStalledLayersActivity"/>).
+/// missing layers a few times before it fails (<see cref="ResendStalledLayersActivity"/>). An OCI artifact ends as
+/// NotAnImage without <see cref="ImageScanned"/>.
 /// </summary>
 public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanState>
 {
@@ -56,6 +57,12 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
                 .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Message.Image.Tag))),
             Ignore(Pushed));
 
+        // An artifact stays one: a re-push of the same digest has nothing new to scan.
+        During(NotAnImage,
+            Ignore(LayerDone),
+            Ignore(TimedOut),
+            Ignore(Pushed));
+
         During(Failed,
             Ignore(LayerDone),
             Ignore(TimedOut),
@@ -65,7 +72,10 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
 
     /// <summary>Resolve the manifest, send the layers not yet analysed, then settle; layers still out mean Scanning.</summary>
     private EventActivityBinder<ImageScanState, ImagePushed> DispatchLayers(EventActivityBinder<ImageScanState, ImagePushed> binder) =>
-        Settle(binder.Activity(a => a.OfType<DispatchLayersActivity>()), pending: Scanning);
+        binder.Activity(a => a.OfType<DispatchLayersActivity>())
+            .IfElse(c => c.Saga.ArtifactType is not null,
+                artifact => artifact.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow).TransitionTo(NotAnImage),
+                image => Settle(image, pending: Scanning));
 
     /// <summary>A failure ends the scan as Failed, all layers in end it as Complete, both announcing
     /// <see cref="ImageScanned"/>; otherwise the scan moves to <paramref name="pending"/> (or stays where it is).</summary>
@@ -91,6 +101,7 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
     public State Scanning { get; private set; } = null!;
     public State Complete { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
+    public State NotAnImage { get; private set; } = null!;
 
     public Event<ImagePushed> Pushed { get; private set; } = null!;
     public Event<LayerScanned> LayerDone { get; private set; } = null!;

@@ -1,11 +1,13 @@
 using SupplyChainMesh.Contracts;
+using SupplyChainMesh.Oci.Manifests;
 using SupplyChainMesh.Oci.References;
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Oci.Sources;
 
 namespace SupplyChainMesh.LayerScanner.Scanning;
 
-/// <summary>Reads the pushed manifest from its registry; an index resolves to its linux/amd64 manifest.</summary>
+/// <summary>Reads the pushed manifest from its registry; an index resolves to its linux/amd64 manifest. An OCI artifact
+/// (VEX, signature, SBOM) resolves to no layers and its artifact type.</summary>
 public sealed class RegistryImageResolver(RegistryClientPool registries) : IImageResolver
 {
     public async Task<ResolvedImage> ResolveAsync(ImageIdentity image, CancellationToken cancellationToken)
@@ -16,6 +18,8 @@ public sealed class RegistryImageResolver(RegistryClientPool registries) : IImag
             await using var source = new RegistryImageSource(reference, registries.For(image.Registry));
             var images = await source.ResolveImagesAsync(cancellationToken: cancellationToken);
             var chosen = images[0];
+            if (chosen.Manifest.Manifest is { } manifest && ArtifactManifests.ArtifactTypeOf(manifest) is { } artifactType)
+                return new ResolvedImage(chosen.Manifest.Digest, [], artifactType, manifest.Subject?.Digest);
             var layers = chosen.Layers.Select(l => new ResolvedLayer(l.Digest, l.MediaType, l.Size)).ToList();
             if (layers.Count == 0) throw new ImageResolutionException($"{image} has no layers.");
             return new ResolvedImage(chosen.Manifest.Digest, layers);

@@ -32,6 +32,22 @@ public static class PolicyChanges
         };
     }
 
+    /// <summary>A VEX referrer pushed for one image: only that image (its repository, its digest) is affected. The id is
+    /// derived from the artifact's digest, so the same attachment always has the same id.</summary>
+    public static PolicyInputsChanged VexAttached(ImageIdentity artifact, string subjectDigest, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        return new()
+        {
+            Kind = "vex",
+            Id = new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(artifact.Digest)).AsSpan(0, 16)),
+            Change = "attached",
+            Repositories = [artifact.Repository],
+            Digest = subjectDigest,
+            ChangedAt = at,
+        };
+    }
+
     public static PolicyInputsChanged Vex(Guid id, string change, DateTimeOffset at) =>
         new() { Kind = "vex", Id = id, Change = change, ChangedAt = at };
 }

@@ -6,6 +6,7 @@ using SupplyChainMesh.Policy.Patterns;
 using SupplyChainMesh.PolicyEngine.Assessments;
 using SupplyChainMesh.PolicyEngine.Evaluation;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
+using SupplyChainMesh.PolicyEngine.Vex;
 
 namespace SupplyChainMesh.PolicyEngine.Reevaluation;
 
@@ -22,6 +23,7 @@ public sealed class ReevaluationConsumer(
     PolicyInputs inputs,
     IAssessmentSource assessments,
     ImageEvaluator evaluator,
+    ReferrerVexSource referrerVex,
     TimeProvider time,
     ILogger<ReevaluationConsumer> logger) : IConsumer<PolicyInputsChanged>
 {
@@ -30,6 +32,8 @@ public sealed class ReevaluationConsumer(
         var change = context.Message;
         var ct = context.CancellationToken;
         var now = time.GetUtcNow();
+        // This replica's cache may not have heard of the new VEX referrer yet (the cache notice travels on another queue).
+        if (change.Kind == "vex" && change.Digest is { } attachedTo) referrerVex.Forget(attachedTo);
         var images = await AffectedImagesAsync(change, ct);
         if (images.Count == 0) return;
 

@@ -63,6 +63,12 @@ public sealed class ReferrerVexSource(RegistryClientPool registries, OutboundAll
     /// <summary>Drops every cached look-up: a VEX document was attached or removed somewhere.</summary>
     public void Clear() => _cache.Clear();
 
+    /// <summary>Drops the cached look-ups of one image (any registry or repository holding <paramref name="digest"/>).</summary>
+    public void Forget(string digest)
+    {
+        foreach (var key in _cache.Keys.Where(k => k.EndsWith("@" + digest, StringComparison.Ordinal))) _cache.TryRemove(key, out _);
+    }
+
     private async Task<IReadOnlyList<VexStatement>> FetchAsync(RegistryClient client, string repository, string digest, ReferrerVexOptions settings,
         CancellationToken ct)
     {

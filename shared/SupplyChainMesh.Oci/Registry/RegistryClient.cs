@@ -44,13 +44,13 @@ public sealed partial class RegistryClient : IDisposable
     /// <summary>The handler used when none is given: no automatic redirects, no decompression (blobs are hashed as stored).</summary>
     public static SocketsHttpHandler CreateDefaultHandler(
         Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null) => new()
-    {
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-        ConnectCallback = connect,
-    };
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            ConnectCallback = connect,
+        };
 
     /// <summary>
     /// <c>GET /v2/</c>: checks the registry speaks the API. Returns the auth challenge it answered with (null when it

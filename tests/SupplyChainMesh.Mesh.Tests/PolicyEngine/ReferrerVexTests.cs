@@ -49,25 +49,8 @@ public sealed class ReferrerVexTests : IAsyncLifetime
         var subject = await client.HeadManifestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
         Assert.Empty(await client.ListReferrersAsync(repository, subject.Digest));
 
-        var vex = $$"""
-            {
-              "@context": "https://openvex.dev/ns/v0.2.0",
-              "@id": "https://example.com/vex/{{repository}}",
-              "author": "Shop security team",
-              "timestamp": "2026-11-29T12:00:00Z",
-              "version": 1,
-              "statements": [
-                {
-                  "vulnerability": { "name": "CVE-2021-44906" },
-                  "products": [ { "@id": "{{subject.Digest}}", "subcomponents": [ { "@id": "pkg:npm/minimist" } ] } ],
-                  "status": "not_affected",
-                  "justification": "vulnerable_code_not_in_execute_path",
-                  "impact_statement": "minimist only parses the build script's own arguments"
-                }
-              ]
-            }
-            """;
-        var artifact = await AttachAsync(client, repository, subject, ReferrerVexSource.OpenVexMediaType, Encoding.UTF8.GetBytes(vex));
+        var vex = ReferrerArtifacts.MinimistNotAffected(repository, subject.Digest);
+        var artifact = await ReferrerArtifacts.AttachAsync(client, repository, subject, ReferrerVexSource.OpenVexMediaType, vex);
 
         // Our client finds it through the fallback tag, filtered by artifact type.
         var referrer = Assert.Single(await client.ListReferrersAsync(repository, subject.Digest, ReferrerVexSource.OpenVexMediaType));
@@ -87,6 +70,34 @@ public sealed class ReferrerVexTests : IAsyncLifetime
         Assert.Equal("vex", by["kind"]!.GetValue<string>());
         Assert.Contains("vulnerable_code_not_in_execute_path", by["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal($"https://example.com/vex/{repository}", by["reference"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_VEX_attached_after_the_verdict_is_applied_when_its_push_is_announced_not_when_the_cache_expires()
+    {
+        var registry = BackingServices.Registry;
+        var repository = $"dev/s4policy-vex-{Guid.NewGuid():N}"[..30];
+        await Skopeo.PushAsync("app-mixed", registry, $"{repository}:latest");
+        using var client = new RegistryClient(registry);
+        var subject = await client.HeadManifestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
+
+        // Judged without VEX: the critical minimist finding blocks it, and the empty referrer list is cached (10 min).
+        var assessment = PolicyTestData.Assessment("app-mixed", repository, "latest", subject.Digest) with { Registry = registry };
+        await _violated.Bus.Publish(PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment)));
+        var violated = await _violated.NextAsync(m => m.Image.Digest == subject.Digest, Wait);
+        Assert.Contains("CVE-2021-44906", Assert.Single(violated.FailedCriteria).VulnerabilityIds);
+
+        // The VEX is attached; the scan saga announces the artifact push (as it does for every non-image manifest).
+        var artifact = await ReferrerArtifacts.AttachAsync(client, repository, subject, ReferrerVexSource.OpenVexMediaType,
+            ReferrerArtifacts.MinimistNotAffected(repository, subject.Digest));
+        await _satisfied.Bus.Publish(new ArtifactPushed
+        {
+            Artifact = new ImageIdentity(registry, repository, null, artifact),
+            ArtifactType = ReferrerVexSource.OpenVexMediaType,
+            SubjectDigest = subject.Digest,
+        });
+        var satisfied = await _satisfied.NextAsync(m => m.Image.Digest == subject.Digest, Wait);
+        Assert.Equal($"qa/{repository["dev/".Length..]}", satisfied.TargetRepository);
     }
 
     [Fact]
@@ -117,32 +128,5 @@ public sealed class ReferrerVexTests : IAsyncLifetime
         await stop.CancelAsync();
         await Task.WhenAny(acceptLoop);
         foreach (var c in held) c.Dispose();
-    }
-
-    /// <summary>Pushes a VEX artifact manifest whose subject is <paramref name="subject"/>, and adds it to the subject's
-    /// fallback referrers index (<c>sha256-&lt;hex&gt;</c>), as <c>oras attach</c> does on a registry without the API.</summary>
-    private static async Task<string> AttachAsync(RegistryClient client, string repository, BlobDescriptor subject, string artifactType, byte[] document)
-    {
-        var empty = "{}"u8.ToArray();
-        var emptyDigest = Digests.Sha256(empty);
-        var documentDigest = Digests.Sha256(document);
-        await client.PushBlobAsync(repository, emptyDigest, new MemoryStream(empty), empty.Length);
-        await client.PushBlobAsync(repository, documentDigest, new MemoryStream(document), document.Length);
-        var manifest = JsonSerializer.SerializeToUtf8Bytes(new ImageManifest
-        {
-            MediaType = MediaTypes.OciManifest,
-            ArtifactType = artifactType,
-            Config = new BlobDescriptor { MediaType = MediaTypes.OciEmpty, Digest = emptyDigest, Size = empty.Length },
-            Layers = [new BlobDescriptor { MediaType = artifactType, Digest = documentDigest, Size = document.Length }],
-            Subject = new BlobDescriptor { MediaType = subject.MediaType, Digest = subject.Digest, Size = subject.Size },
-        });
-        var digest = await client.PutManifestAsync(repository, Digests.Sha256(manifest), manifest, MediaTypes.OciManifest);
-        var index = JsonSerializer.SerializeToUtf8Bytes(new ImageIndex
-        {
-            MediaType = MediaTypes.OciIndex,
-            Manifests = [new BlobDescriptor { MediaType = MediaTypes.OciManifest, Digest = digest, Size = manifest.Length, ArtifactType = artifactType }],
-        });
-        await client.PutManifestAsync(repository, RegistryClient.ReferrersTag(subject.Digest), index, MediaTypes.OciIndex);
-        return digest;
     }
 }

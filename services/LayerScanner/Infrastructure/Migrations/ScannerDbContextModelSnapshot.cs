@@ -69,6 +69,9 @@ namespace SupplyChainMesh.LayerScanner.Infrastructure.Migrations
                     b.Property<string>("AnalyzerVersion")
                         .HasColumnType("text");
 
+                    b.Property<string>("ArtifactType")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
