@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using SupplyChainMesh.FeedSync.Feeds;
 using SupplyChainMesh.FeedSync.Infrastructure;
@@ -27,7 +28,11 @@ internal static class Extensions
         // Feed files are large and resumed by the downloader itself: no total timeout, no second retry layer.
 #pragma warning disable EXTEXP0001 // evaluation API; the alternative is a 30 s total timeout on 60 MB feed downloads
         builder.Services.AddHttpClient<HttpFeedDownloader>(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
+        // NvdClient paces and retries NVD requests itself (rate limit, 403/429 back-off): no second retry layer.
+        builder.Services.AddHttpClient(NvdFeedSync.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(5)).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<NvdFeedSync>();
         builder.Services.AddHttpClient<LayerAnalysisClient>(c =>
             c.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));
         builder.Services.AddSingleton<MatcherHolder>();
