@@ -68,8 +68,8 @@ public sealed class FeedSyncRunner(
                     ImportedAt = DateTimeOffset.UtcNow,
                 }, cancellationToken);
             }
-            // KEV and EPSS enrich every finding: a changed document re-matches every image.
-            var keys = changed.Any(r => r.DocumentChanged) ? null : changed.SelectMany(r => r.AffectedKeys).ToHashSet(StringComparer.Ordinal);
+            // A changed KEV or EPSS document names the packages of the records of the CVEs it changed: only those re-match.
+            var keys = changed.SelectMany(r => r.AffectedKeys).ToHashSet(StringComparer.Ordinal);
             await rematcher.RematchAndPublishAsync(string.Join(",", changed.Select(r => r.Source).Distinct(StringComparer.Ordinal)), keys, cancellationToken);
             return all;
         }

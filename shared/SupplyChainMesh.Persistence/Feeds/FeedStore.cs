@@ -253,6 +253,13 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         var now = DateTimeOffset.UtcNow;
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        byte[]? previous;
+        await using (var cmd = new NpgsqlCommand($"SELECT content FROM {T("feed_documents")} WHERE feed = $1 AND hash <> $2", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(batch.Feed);
+            cmd.Parameters.AddWithValue(hash);
+            previous = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+        }
         int written;
         await using (var cmd = new NpgsqlCommand($"""
             INSERT INTO {T("feed_documents")} AS d (feed, source, format, hash, content, imported_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -269,6 +276,20 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
             cmd.Parameters.AddWithValue(now);
             written = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+        // The CVEs whose KEV listing or EPSS score changed, and the package keys of the records naming them: only the
+        // images holding those packages need a re-match (an enrichment touches no other finding).
+        var enriched = written > 0 ? await EnrichmentChangesAsync(format, previous, content, cancellationToken).ConfigureAwait(false) : [];
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        if (enriched.Length > 0)
+        {
+            await using var cmd = new NpgsqlCommand($"""
+                SELECT DISTINCT k FROM {T("advisories")} a, unnest(a.package_keys) k
+                WHERE NOT a.withdrawn AND (a.id = ANY($1) OR a.record -> 'aliases' ?| $1)
+                """, conn, tx);
+            cmd.Parameters.AddWithValue(enriched);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) affected.Add(reader.GetString(0));
+        }
         await RecordAsync(conn, tx, batch, records, problems, newest, now, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new FeedImportResult
@@ -279,7 +300,38 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
             Malformed = problems.Count,
             DocumentChanged = written > 0,
             NewestRecord = newest,
+            AffectedKeys = affected,
+            ChangedIds = enriched,
         };
+    }
+
+    /// <summary>The CVE ids listed, unlisted or changed between two versions of a KEV catalogue or EPSS file (every id of
+    /// the new one when there was none before). EPSS is compared on score and percentile, not on its daily date.</summary>
+    public static async Task<string[]> EnrichmentChangesAsync(FeedFormat format, byte[]? before, byte[] after, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        var ignored = new FeedProblemList();
+        async Task<Dictionary<string, object>> ReadAsync(byte[]? content)
+        {
+            var entries = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            if (content is null) return entries;
+            using var stream = new MemoryStream(content, writable: false);
+            if (format == FeedFormat.Kev)
+            {
+                foreach (var e in (await KevCatalog.ParseAsync(stream, ignored, cancellationToken).ConfigureAwait(false)).Entries) entries[e.CveId] = e;
+            }
+            else
+            {
+                var scores = EpssScores.Parse(stream, ignored);
+                foreach (var e in scores.Entries) entries[e.CveId] = (e.Probability, e.Percentile);
+            }
+            return entries;
+        }
+        var old = await ReadAsync(before).ConfigureAwait(false);
+        var current = await ReadAsync(after).ConfigureAwait(false);
+        return [.. current.Where(c => !old.TryGetValue(c.Key, out var o) || !o.Equals(c.Value)).Select(c => c.Key)
+            .Concat(old.Keys.Where(k => !current.ContainsKey(k)))
+            .Select(id => id.ToUpperInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Builds the matcher's index from every record that is not withdrawn, with the stored KEV and EPSS documents.</summary>

@@ -120,6 +120,27 @@ public sealed class FeedStoreTests : IDisposable
         Assert.Equal(LineHash(rewritten), (await RawHashesAsync(source))["GHSA-xvch-5gv4-984h"]);
     }
 
+    [Fact]
+    public async Task An_epss_change_names_only_the_packages_of_the_records_of_the_cves_it_changed()
+    {
+        var (store, source) = await FreshStoreAsync();
+        await using var _ = source;
+        var importer = new FeedFileImporter(store);
+        await importer.ImportFolderAsync("ghsa", _mirror, "ghsa");
+        // The real EPSS subset without minimist's CVE first, then the whole file: one CVE gains a score.
+        var epss = Path.Combine(_mirror, "epss-subset.csv");
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Feeds, "epss", "epss-subset.csv"));
+        File.WriteAllLines(epss, lines.Where(l => !l.StartsWith("CVE-2021-44906,", StringComparison.Ordinal)));
+        await importer.ImportFileAsync("epss", "epss/epss-subset", FeedFormat.Epss, epss);
+        File.WriteAllLines(epss, lines);
+
+        var result = await importer.ImportFileAsync("epss", "epss/epss-subset", FeedFormat.Epss, epss);
+
+        Assert.True(result.DocumentChanged);
+        Assert.Equal(["CVE-2021-44906"], result.ChangedIds);
+        Assert.Equal(["npm|minimist"], result.AffectedKeys);
+    }
+
     private static string LineHash(string line) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(line)));
 
     private static async Task<Dictionary<string, string>> RawHashesAsync(NpgsqlDataSource source)
