@@ -174,7 +174,8 @@ public sealed partial class ImageReportStore(NpgsqlDataSource dataSource)
     }
 
     // The inventory as references to the distinct packages: new packages are added (a concurrent scan adding the same one
-    // is waited for by the unique index), then each row points at its package.
+    // is waited for by the unique index; inserting in digest order keeps two such scans from deadlocking), then each row
+    // points at its package.
     private static async Task SavePackagesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid imageId, ImageInventory inventory, CancellationToken cancellationToken)
     {
         await using (var cmd = new NpgsqlCommand("CREATE TEMP TABLE incoming_packages (ordinal integer, package_key text, layer_index integer, layer_digest text, package jsonb) ON COMMIT DROP", conn, tx))
@@ -195,7 +196,8 @@ public sealed partial class ImageReportStore(NpgsqlDataSource dataSource)
             await writer.CompleteAsync(cancellationToken);
         }
         await using (var cmd = new NpgsqlCommand($"""
-            INSERT INTO {S}.packages (package_key, package) SELECT DISTINCT package_key, package FROM incoming_packages
+            INSERT INTO {S}.packages (package_key, package)
+                SELECT package_key, package FROM (SELECT DISTINCT package_key, package FROM incoming_packages) d ORDER BY md5(package::text)
                 ON CONFLICT (md5(package::text)) DO NOTHING
             """, conn, tx))
             await cmd.ExecuteNonQueryAsync(cancellationToken);
