@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using SupplyChainMesh.FeedSync.Feeds;
 using SupplyChainMesh.FeedSync.Infrastructure;
@@ -30,7 +31,12 @@ internal static class Extensions
         // where a mirror redirects.
         builder.Services.AddHttpClient<HttpFeedDownloader>(c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers()
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler { ConnectCallback = sp.GetRequiredService<OutboundAllowList>().ConnectAsync });
+        // NvdClient paces and retries NVD requests itself (rate limit, 403/429 back-off): no second retry layer.
+        builder.Services.AddHttpClient(NvdFeedSync.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(5)).RemoveAllResilienceHandlers()
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler { ConnectCallback = sp.GetRequiredService<OutboundAllowList>().ConnectAsync });
 #pragma warning restore EXTEXP0001
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<NvdFeedSync>();
         builder.Services.AddHttpClient<LayerAnalysisClient>(c =>
             c.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));
         builder.Services.AddSingleton<MatcherHolder>();

@@ -31,6 +31,20 @@ public sealed class FeedSourceOptions
     /// <summary>The format of <see cref="Url"/>: <c>osv</c>, <c>alpine-secdb</c>, <c>nvd</c>, <c>kev</c>, <c>epss</c>.</summary>
     public string? Format { get; set; }
 
+    /// <summary><c>file</c> (default: <see cref="Url"/> is one feed file) or <c>nvd-api</c> (<see cref="Url"/> is the NVD CVE
+    /// API 2.0, paged, with increments by <c>lastModStartDate</c> from the recorded watermark). A source with format
+    /// <c>nvd</c> whose URL ends in <c>/cves/2.0</c> is the API without saying so.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>NVD API key (sent as the <c>apiKey</c> header; raises NVD's limit from 5 to 50 requests per 30 s).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>NVD page size (NVD's maximum and the default: 2,000).</summary>
+    public int? ResultsPerPage { get; set; }
+
+    /// <summary>First back-off after an NVD 403/429/5xx (default 6 s, doubling).</summary>
+    public TimeSpan? InitialBackoff { get; set; }
+
     public TimeSpan? Interval { get; set; }
 
     public TimeSpan? StaleAfter { get; set; }

@@ -20,6 +20,7 @@ public sealed class FeedSyncRunner(
     FeedStore store,
     FeedFileImporter importer,
     HttpFeedDownloader downloader,
+    NvdFeedSync nvd,
     MatcherHolder matcher,
     ImageRematcher rematcher,
     IServiceScopeFactory scopes,
@@ -67,8 +68,8 @@ public sealed class FeedSyncRunner(
                     ImportedAt = DateTimeOffset.UtcNow,
                 }, cancellationToken);
             }
-            // KEV and EPSS enrich every finding: a changed document re-matches every image.
-            var keys = changed.Any(r => r.DocumentChanged) ? null : changed.SelectMany(r => r.AffectedKeys).ToHashSet(StringComparer.Ordinal);
+            // A changed KEV or EPSS document names the packages of the records of the CVEs it changed: only those re-match.
+            var keys = changed.SelectMany(r => r.AffectedKeys).ToHashSet(StringComparer.Ordinal);
             await rematcher.RematchAndPublishAsync(string.Join(",", changed.Select(r => r.Source).Distinct(StringComparer.Ordinal)), keys, cancellationToken);
             return all;
         }
@@ -86,11 +87,12 @@ public sealed class FeedSyncRunner(
         IReadOnlyList<FeedImportResult> results;
         try
         {
-            results = source.Url is not null
-                ? await DownloadAndImportAsync(source, force, cancellationToken)
+            results = source.Nvd is not null ? [await nvd.SyncAsync(source, force, cancellationToken)]
+                : source.Url is not null ? await DownloadAndImportAsync(source, force, cancellationToken)
                 : await importer.ImportFolderAsync(source.Name, MirrorRootOf(source), source.Folder!, force, cancellationToken);
         }
-        catch (Exception ex) when (ex is FeedImportException or IOException or HttpRequestException or UnauthorizedAccessException or Npgsql.NpgsqlException)
+        catch (Exception ex) when (ex is FeedImportException or IOException or HttpRequestException or UnauthorizedAccessException or Npgsql.NpgsqlException
+            or Analysis.Nvd.NvdRequestException)
         {
             logger.LogError(ex, "Feed source {Source} could not be synchronised", name);
             await UpdateStateAsync(name, s => s.LastError = ex.Message, cancellationToken);

@@ -12,13 +12,10 @@ namespace SupplyChainMesh.FeedSync.Matching;
 /// <summary>What a re-match did and where its time went (logged, and printed by the re-match benchmark).</summary>
 public sealed record RematchStatistics
 {
-    /// <summary>Distinct (package, layer) variants of the affected keys across all stored images.</summary>
-    public int Variants { get; set; }
-
-    /// <summary>Distinct packages matched (each once, whatever the number of images holding it).</summary>
+    /// <summary>Distinct packages of the affected keys that some stored image holds, each matched once.</summary>
     public int DistinctPackages { get; set; }
 
-    /// <summary>(variant, vulnerability) pairs whose finding appeared, disappeared or changed.</summary>
+    /// <summary>(package, vulnerability) pairs whose finding appeared, disappeared or changed.</summary>
     public int ChangedFindings { get; set; }
 
     /// <summary>Stored finding rows deleted and inserted.</summary>
@@ -26,15 +23,15 @@ public sealed record RematchStatistics
 
     public int RowsAdded { get; set; }
 
-    public TimeSpan Variant { get; set; }
+    public TimeSpan Gather { get; set; }
     public TimeSpan Match { get; set; }
     public TimeSpan Diff { get; set; }
     public TimeSpan Apply { get; set; }
     public TimeSpan Reports { get; set; }
 
     public override string ToString() =>
-        $"{Variants} variants, {DistinctPackages} distinct packages, {ChangedFindings} changed findings, -{RowsRemoved}/+{RowsAdded} rows; " +
-        $"variants {Variant.TotalSeconds:F2}s, match {Match.TotalSeconds:F2}s, diff {Diff.TotalSeconds:F2}s, apply {Apply.TotalSeconds:F2}s, reports {Reports.TotalSeconds:F2}s";
+        $"{DistinctPackages} distinct packages, {ChangedFindings} changed findings, -{RowsRemoved}/+{RowsAdded} rows; " +
+        $"gather {Gather.TotalSeconds:F2}s, match {Match.TotalSeconds:F2}s, diff {Diff.TotalSeconds:F2}s, apply {Apply.TotalSeconds:F2}s, reports {Reports.TotalSeconds:F2}s";
 }
 
 public sealed record RematchOutcome(IReadOnlyList<(StoredImage Image, ReportHeader Report)> Changed, RematchStatistics Statistics);
@@ -44,13 +41,14 @@ public sealed partial class ImageReportStore
     /// <summary>
     /// Re-matches the stored packages with one of <paramref name="keys"/> (null: every package) in one transaction, set-based:
     /// <list type="number">
-    /// <item>the distinct (package, layer) variants are gathered server-side, each with one representative stored row
-    /// (only matched images have an inventory: a failed scan stores none);</item>
+    /// <item>the distinct packages of those keys are read from <c>packages</c> (tens of rows, however many images hold
+    /// them), each with one representative inventory row (an orphan package, held by no image, is left out);</item>
     /// <item>each distinct package is matched ONCE (10,000 images holding the same libc6 are one match, not 10,000);</item>
-    /// <item>the new findings of each variant are compared with its representative's stored findings, giving the
-    /// (variant, vulnerability) pairs that changed — findings are a function of (package, layer, index), and every write
-    /// path stores exactly that, so the representative stands for all rows of its variant;</item>
-    /// <item>only those pairs are deleted and re-inserted, for every stored row of the changed variants;</item>
+    /// <item>the new findings of each package are compared with its representative's stored findings, leaving out the
+    /// layer (the only part of a stored finding that is not a function of the package), giving the (package,
+    /// vulnerability) pairs that changed;</item>
+    /// <item>only those pairs are deleted and re-inserted, for the inventory rows of the changed packages (each with its
+    /// own layer);</item>
     /// <item>each image's counts move by the rows removed and added (no re-count of its findings), and an image whose
     /// counts or ids changed gets one new report.</item>
     /// </list>
@@ -63,12 +61,10 @@ public sealed partial class ImageReportStore
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken);
         await using (var cmd = new NpgsqlCommand($"""
-            CREATE TEMP TABLE variants ON COMMIT DROP AS
-            SELECT (row_number() OVER ())::int AS variant, d.package_key, d.package, d.layer_index, d.layer_digest, r.image_id, r.ordinal FROM (
-                SELECT DISTINCT p.package_key, p.package, p.layer_index, p.layer_digest FROM {S}.image_packages p
-                WHERE p.package_key IS NOT NULL AND ($1::text[] IS NULL OR p.package_key = ANY($1))) d
-            CROSS JOIN LATERAL (SELECT q.image_id, q.ordinal FROM {S}.image_packages q WHERE q.package_key = d.package_key AND q.package = d.package
-                AND q.layer_index = d.layer_index AND q.layer_digest = d.layer_digest LIMIT 1) r
+            CREATE TEMP TABLE held ON COMMIT DROP AS
+            SELECT k.package_id, k.package, r.image_id, r.ordinal FROM {S}.packages k
+            CROSS JOIN LATERAL (SELECT q.image_id, q.ordinal FROM {S}.image_packages q WHERE q.package_id = k.package_id LIMIT 1) r
+            WHERE k.package_key IS NOT NULL AND ($1::text[] IS NULL OR k.package_key = ANY($1))
             """, conn, tx))
         {
             // One statement: a command with positional parameters cannot carry several.
@@ -76,53 +72,49 @@ public sealed partial class ImageReportStore
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         }
         await using (var cmd = new NpgsqlCommand("""
-            ANALYZE variants;
-            CREATE TEMP TABLE found (variant integer, vulnerability_id text, severity integer, kev boolean, fixable boolean, finding jsonb) ON COMMIT DROP;
-            SELECT variant, package::text, layer_index, layer_digest FROM variants
+            ANALYZE held;
+            CREATE TEMP TABLE found (package_id bigint, vulnerability_id text, severity integer, kev boolean, fixable boolean, finding jsonb) ON COMMIT DROP;
+            SELECT package_id, package::text FROM held
             """, conn, tx))
         {
-            var variants = new List<(int Variant, string Package, int LayerIndex, string LayerDigest)>();
+            var held = new List<(long PackageId, string Package)>();
             await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
-                    variants.Add((reader.GetInt32(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3)));
+                    held.Add((reader.GetInt64(0), reader.GetString(1)));
             }
-            stats.Variants = variants.Count;
-            stats.Variant = Lap(clock);
+            stats.DistinctPackages = held.Count;
+            stats.Gather = Lap(clock);
 
-            // One match per distinct package; the layer only decorates the stored finding.
-            var distinct = variants.Select(v => v.Package).Distinct(StringComparer.Ordinal).ToList();
-            stats.DistinctPackages = distinct.Count;
-            var matched = distinct.AsParallel().WithCancellation(cancellationToken)
-                .Select(json => (json, Findings: match(JsonSerializer.Deserialize(json, AnalysisJsonContext.Default.Package)!)))
-                .ToDictionary(m => m.json, m => m.Findings, StringComparer.Ordinal);
-            var rows = variants.SelectMany(v => matched[v.Package]
-                    .Select(f => StoredFinding.From(f, v.LayerIndex, v.LayerDigest))
-                    .DistinctBy(f => f.VulnerabilityId, StringComparer.Ordinal)
-                    .Select(f => (v.Variant, f)));
-            await using var writer = await conn.BeginBinaryImportAsync("COPY found (variant, vulnerability_id, severity, kev, fixable, finding) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var (variant, f) in rows)
+            // The layer is added per inventory row when the finding is stored.
+            var rows = held.AsParallel().WithCancellation(cancellationToken)
+                .Select(h => (h.PackageId, Findings: match(JsonSerializer.Deserialize(h.Package, AnalysisJsonContext.Default.Package)!)
+                    .Select(f => StoredFinding.From(f, 0, null)).DistinctBy(f => f.VulnerabilityId, StringComparer.Ordinal).ToList()))
+                .ToList();
+            await using var writer = await conn.BeginBinaryImportAsync("COPY found (package_id, vulnerability_id, severity, kev, fixable, finding) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var (packageId, findings) in rows)
             {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(variant, NpgsqlDbType.Integer, cancellationToken);
-                await WriteFindingColumnsAsync(writer, f, cancellationToken);
+                foreach (var f in findings)
+                {
+                    await writer.StartRowAsync(cancellationToken);
+                    await writer.WriteAsync(packageId, NpgsqlDbType.Bigint, cancellationToken);
+                    await WriteFindingColumnsAsync(writer, f, cancellationToken);
+                }
             }
             await writer.CompleteAsync(cancellationToken);
             stats.Match = Lap(clock);
         }
-        await using (var cmd = new NpgsqlCommand("ANALYZE found", conn, tx))
-        {
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
-        }
 
-        // The (variant, vulnerability) pairs whose stored finding differs from the new one, judged on each variant's representative.
+        // The (package, vulnerability) pairs whose stored finding, without its layer, differs from the new one, judged on
+        // each package's representative.
         await using (var cmd = new NpgsqlCommand($"""
+            ANALYZE found;
             CREATE TEMP TABLE delta ON COMMIT DROP AS
-            SELECT COALESCE(n.variant, o.variant) AS variant, COALESCE(n.vulnerability_id, o.vulnerability_id) AS vulnerability_id
-            FROM found n FULL JOIN (SELECT v.variant, f.vulnerability_id, f.finding FROM variants v
-                JOIN {S}.image_findings f ON f.image_id = v.image_id AND f.ordinal = v.ordinal) o
-              ON o.variant = n.variant AND o.vulnerability_id = n.vulnerability_id
-            WHERE n.finding IS DISTINCT FROM o.finding;
+            SELECT COALESCE(n.package_id, o.package_id) AS package_id, COALESCE(n.vulnerability_id, o.vulnerability_id) AS vulnerability_id
+            FROM found n FULL JOIN (SELECT h.package_id, f.vulnerability_id, f.finding FROM held h
+                JOIN {S}.image_findings f ON f.image_id = h.image_id AND f.ordinal = h.ordinal) o
+              ON o.package_id = n.package_id AND o.vulnerability_id = n.vulnerability_id
+            WHERE n.finding - ARRAY['layerIndex', 'layerDigest'] IS DISTINCT FROM o.finding - ARRAY['layerIndex', 'layerDigest'];
             ANALYZE delta;
             SELECT count(*)::int FROM delta
             """, conn, tx))
@@ -136,21 +128,21 @@ public sealed partial class ImageReportStore
 
         await using (var cmd = new NpgsqlCommand($"""
             CREATE TEMP TABLE touched ON COMMIT DROP AS
-            SELECT p.image_id, p.ordinal, v.variant FROM variants v
-            JOIN {S}.image_packages p ON p.package_key = v.package_key AND p.package = v.package AND p.layer_index = v.layer_index AND p.layer_digest = v.layer_digest
+            SELECT p.image_id, p.ordinal, p.package_id, p.layer_index, p.layer_digest FROM {S}.image_packages p
             JOIN {S}.images i ON i.image_id = p.image_id AND i.succeeded
-            WHERE v.variant IN (SELECT variant FROM delta);
+            WHERE p.package_id IN (SELECT package_id FROM delta);
             -- Temporary tables have no statistics until analysed: without them the planner may scan image_findings whole.
             ANALYZE touched;
             CREATE TEMP TABLE removed (image_id uuid, vulnerability_id text, severity integer, kev boolean, fixable boolean) ON COMMIT DROP;
             CREATE TEMP TABLE added (image_id uuid, vulnerability_id text, severity integer, kev boolean, fixable boolean) ON COMMIT DROP;
             WITH d AS (DELETE FROM {S}.image_findings f USING touched t, delta x
-                WHERE x.variant = t.variant AND f.image_id = t.image_id AND f.ordinal = t.ordinal AND f.vulnerability_id = x.vulnerability_id
+                WHERE x.package_id = t.package_id AND f.image_id = t.image_id AND f.ordinal = t.ordinal AND f.vulnerability_id = x.vulnerability_id
                 RETURNING f.image_id, f.vulnerability_id, f.severity, f.kev, f.fixable)
             INSERT INTO removed SELECT * FROM d;
             WITH a AS (INSERT INTO {S}.image_findings (image_id, ordinal, vulnerability_id, severity, kev, fixable, finding)
-                SELECT t.image_id, t.ordinal, n.vulnerability_id, n.severity, n.kev, n.fixable, n.finding
-                FROM touched t JOIN delta x ON x.variant = t.variant JOIN found n ON n.variant = x.variant AND n.vulnerability_id = x.vulnerability_id
+                SELECT t.image_id, t.ordinal, n.vulnerability_id, n.severity, n.kev, n.fixable,
+                    n.finding || jsonb_build_object('layerIndex', t.layer_index, 'layerDigest', t.layer_digest)
+                FROM touched t JOIN delta x ON x.package_id = t.package_id JOIN found n ON n.package_id = x.package_id AND n.vulnerability_id = x.vulnerability_id
                 RETURNING image_id, vulnerability_id, severity, kev, fixable)
             INSERT INTO added SELECT * FROM a;
             ANALYZE removed;

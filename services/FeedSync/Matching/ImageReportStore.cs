@@ -109,22 +109,7 @@ public sealed partial class ImageReportStore(NpgsqlDataSource dataSource)
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         }
         await DeleteImageRowsAsync(conn, tx, imageId, cancellationToken);
-        await using (var writer = await conn.BeginBinaryImportAsync($"COPY {S}.image_packages (image_id, ordinal, package_key, layer_index, layer_digest, package) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            for (var i = 0; i < inventory.Packages.Count; i++)
-            {
-                var p = inventory.Packages[i];
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(imageId, NpgsqlDbType.Uuid, cancellationToken);
-                await writer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
-                if (EcosystemKeys.StorageKeyOf(p.Package) is { } key) await writer.WriteAsync(key, NpgsqlDbType.Text, cancellationToken);
-                else await writer.WriteNullAsync(cancellationToken);
-                await writer.WriteAsync(p.LayerIndex, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(p.LayerDigest, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(JsonSerializer.Serialize(p.Package, AnalysisJsonContext.Default.Package), NpgsqlDbType.Jsonb, cancellationToken);
-            }
-            await writer.CompleteAsync(cancellationToken);
-        }
+        await SavePackagesAsync(conn, tx, imageId, inventory, cancellationToken);
         await CopyFindingsAsync(conn, $"{S}.image_findings", findings.Select(f => (imageId, f)), cancellationToken);
         var report = Summarise(reportId, imageId, "scan", now, findings.Select(f => f.Finding), previousIds: null);
         await InsertReportsAsync(conn, tx, [report], cancellationToken);
@@ -151,7 +136,7 @@ public sealed partial class ImageReportStore(NpgsqlDataSource dataSource)
 
     public async Task<IReadOnlyList<StoredPackage>> PackagesAsync(Guid imageId, CancellationToken cancellationToken)
     {
-        await using var cmd = dataSource.CreateCommand($"SELECT image_id, ordinal, package::text, layer_index, layer_digest FROM {S}.image_packages WHERE image_id = $1 ORDER BY ordinal");
+        await using var cmd = dataSource.CreateCommand($"SELECT p.image_id, p.ordinal, k.package::text, p.layer_index, p.layer_digest FROM {S}.image_packages p JOIN {S}.packages k USING (package_id) WHERE p.image_id = $1 ORDER BY p.ordinal");
         cmd.Parameters.AddWithValue(imageId);
         return await ReadPackagesAsync(cmd, cancellationToken);
     }
@@ -183,6 +168,45 @@ public sealed partial class ImageReportStore(NpgsqlDataSource dataSource)
         foreach (var table in new[] { "image_packages", "image_findings" })
         {
             await using var cmd = new NpgsqlCommand($"DELETE FROM {S}.{table} WHERE image_id = $1", conn, tx);
+            cmd.Parameters.AddWithValue(imageId);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    // The inventory as references to the distinct packages: new packages are added (a concurrent scan adding the same one
+    // is waited for by the unique index; inserting in digest order keeps two such scans from deadlocking), then each row
+    // points at its package.
+    private static async Task SavePackagesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid imageId, ImageInventory inventory, CancellationToken cancellationToken)
+    {
+        await using (var cmd = new NpgsqlCommand("CREATE TEMP TABLE incoming_packages (ordinal integer, package_key text, layer_index integer, layer_digest text, package jsonb) ON COMMIT DROP", conn, tx))
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY incoming_packages (ordinal, package_key, layer_index, layer_digest, package) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            for (var i = 0; i < inventory.Packages.Count; i++)
+            {
+                var p = inventory.Packages[i];
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+                if (EcosystemKeys.StorageKeyOf(p.Package) is { } key) await writer.WriteAsync(key, NpgsqlDbType.Text, cancellationToken);
+                else await writer.WriteNullAsync(cancellationToken);
+                await writer.WriteAsync(p.LayerIndex, NpgsqlDbType.Integer, cancellationToken);
+                await writer.WriteAsync(p.LayerDigest, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(JsonSerializer.Serialize(p.Package, AnalysisJsonContext.Default.Package), NpgsqlDbType.Jsonb, cancellationToken);
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
+        await using (var cmd = new NpgsqlCommand($"""
+            INSERT INTO {S}.packages (package_key, package)
+                SELECT package_key, package FROM (SELECT DISTINCT package_key, package FROM incoming_packages) d ORDER BY md5(package::text)
+                ON CONFLICT (md5(package::text)) DO NOTHING
+            """, conn, tx))
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        await using (var cmd = new NpgsqlCommand($"""
+            INSERT INTO {S}.image_packages (image_id, ordinal, package_id, layer_index, layer_digest)
+                SELECT $1, i.ordinal, k.package_id, i.layer_index, i.layer_digest FROM incoming_packages i
+                JOIN {S}.packages k ON md5(k.package::text) = md5(i.package::text)
+            """, conn, tx))
+        {
             cmd.Parameters.AddWithValue(imageId);
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         }

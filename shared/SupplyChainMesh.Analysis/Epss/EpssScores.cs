@@ -32,6 +32,8 @@ public sealed class EpssScores
 
     public string? ModelVersion { get; }
 
+    public IEnumerable<EpssScore> Entries => _scores.Values;
+
     public EpssScore? Find(string cveId) => _scores.GetValueOrDefault(cveId);
 
     public static EpssScores Parse(Stream content, IFeedProblemSink problems)

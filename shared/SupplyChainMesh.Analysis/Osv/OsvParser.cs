@@ -113,19 +113,39 @@ public sealed class OsvParser : IFeedParser
     private IAsyncEnumerable<Advisory> ParseLinesAsync(Stream content, string location, IFeedProblemSink problems, CancellationToken cancellationToken) =>
         JsonLines.ReadAsync<Advisory>(content, (in ReadOnlySequence<byte> line, long number, List<Advisory> output) =>
         {
-            OsvRecord? record;
-            try
-            {
-                var reader = new Utf8JsonReader(line);
-                record = JsonSerializer.Deserialize(ref reader, OsvJsonContext.Default.OsvRecord);
-            }
-            catch (JsonException ex)
-            {
-                problems.Problem(new FeedProblem(JsonLines.SniffId(line), $"{location}:{number}", $"malformed JSON: {ex.Message}"));
-                return;
-            }
-            if (Map(record, $"{location}:{number}", problems) is { } advisory) output.Add(advisory);
+            if (ParseLine(line, $"{location}:{number}", problems) is { } advisory) output.Add(advisory);
         }, cancellationToken);
+
+    /// <summary>
+    /// Parses JSON lines, hashing each line's raw bytes (SHA-256) BEFORE parsing it: a line whose hash
+    /// <paramref name="isKnown"/> accepts is not parsed (a re-import pays a hash, not a parse, for an unchanged record)
+    /// and comes out with no advisory. A malformed line is reported and comes out with no advisory and not known.
+    /// </summary>
+    public IAsyncEnumerable<RawLine> ParseChangedLinesAsync(Stream content, string location, Func<byte[], bool> isKnown, IFeedProblemSink problems, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(isKnown);
+        return JsonLines.ReadAsync<RawLine>(content, (in ReadOnlySequence<byte> line, long number, List<RawLine> output) =>
+        {
+            var hash = RawLine.HashOf(line);
+            output.Add(isKnown(hash) ? new RawLine(hash, Known: true, null) : new RawLine(hash, Known: false, ParseLine(line, $"{location}:{number}", problems)));
+        }, cancellationToken);
+    }
+
+    private Advisory? ParseLine(in ReadOnlySequence<byte> line, string location, IFeedProblemSink problems)
+    {
+        OsvRecord? record;
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            record = JsonSerializer.Deserialize(ref reader, OsvJsonContext.Default.OsvRecord);
+        }
+        catch (JsonException ex)
+        {
+            problems.Problem(new FeedProblem(JsonLines.SniffId(line), location, $"malformed JSON: {ex.Message}"));
+            return null;
+        }
+        return Map(record, location, problems);
+    }
 
     private async Task<List<Advisory>> ParseDocumentAsync(Stream content, string location, IFeedProblemSink problems, CancellationToken cancellationToken)
     {

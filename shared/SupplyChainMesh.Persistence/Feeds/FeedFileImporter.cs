@@ -69,6 +69,9 @@ public sealed class FeedFileImporter(FeedStore store)
 
         var parser = FeedFormats.ParserFor(format, Path.GetFileNameWithoutExtension(file))
             ?? throw new FeedImportException($"{feed}: format {format} has no parser.");
+        if (parser is Analysis.Osv.OsvParser lines && file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+            && await ImportChangedLinesAsync(batch, lines, file, cancellationToken).ConfigureAwait(false) is { } result)
+            return result;
         var records = new List<Advisory>();
         var input = File.OpenRead(file);
         await using (input.ConfigureAwait(false))
@@ -79,6 +82,39 @@ public sealed class FeedFileImporter(FeedStore store)
             await foreach (var advisory in parsed.ConfigureAwait(false)) records.Add(advisory);
         }
         return await store.ImportAsync(batch, records, problems.Problems, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A JSON-lines file: each line's raw bytes are hashed before parsing and a line whose hash is stored is not parsed,
+    // so a re-import of unchanged data parses nothing. Null when a record spans several lines and one of them was
+    // skipped (the record cannot be rebuilt from the changed lines alone): the caller then parses the whole file.
+    private async Task<FeedImportResult?> ImportChangedLinesAsync(FeedBatch batch, Analysis.Osv.OsvParser parser, string file, CancellationToken cancellationToken)
+    {
+        var known = await store.RawHashesAsync(batch.Feed, cancellationToken).ConfigureAwait(false);
+        var problems = new FeedProblemList();
+        var records = new List<Advisory>();
+        var unchanged = new HashSet<string>(StringComparer.Ordinal);
+        var rawHashes = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+        DateTimeOffset? newestUnchanged = null;
+        var input = File.OpenRead(file);
+        await using (input.ConfigureAwait(false))
+        {
+            await foreach (var line in parser.ParseChangedLinesAsync(input, file, known.ContainsKey, problems, cancellationToken).ConfigureAwait(false))
+            {
+                if (line.Known)
+                {
+                    var (id, modified) = known[line.Hash];
+                    unchanged.Add(id);
+                    if (modified is { } m && (newestUnchanged is null || m > newestUnchanged)) newestUnchanged = m;
+                }
+                else if (line.Advisory is { } advisory)
+                {
+                    records.Add(advisory);
+                    rawHashes[advisory.Id] = rawHashes.ContainsKey(advisory.Id) ? null : line.Hash;
+                }
+            }
+        }
+        if (records.Any(r => unchanged.Contains(r.Id))) return null;
+        return await store.ImportAsync(batch, records, problems.Problems, new RawRecords(unchanged, newestUnchanged, rawHashes), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lower-case hex sha256 of a file: the watermark of a complete feed file.</summary>

@@ -40,15 +40,33 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
+    /// <summary>The raw-line hashes of a feed's stored records (one streamed read): hash -> (id, modified).</summary>
+    public async Task<Dictionary<byte[], (string Id, DateTimeOffset? Modified)>> RawHashesAsync(string feed, CancellationToken cancellationToken = default)
+    {
+        var result = new Dictionary<byte[], (string, DateTimeOffset?)>(RawHashComparer.Instance);
+        await using var cmd = dataSource.CreateCommand($"SELECT raw_hash, id, modified FROM {T("advisories")} WHERE feed = $1 AND raw_hash IS NOT NULL AND NOT withdrawn");
+        cmd.Parameters.AddWithValue(feed);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result[reader.GetFieldValue<byte[]>(0)] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+        return result;
+    }
+
     /// <summary>Imports one batch of advisories in one transaction. Records sharing an id within the batch are merged
     /// (Alpine lists a CVE once per package).</summary>
-    public async Task<FeedImportResult> ImportAsync(FeedBatch batch, IEnumerable<Advisory> records, IReadOnlyList<FeedProblem> problems, CancellationToken cancellationToken = default)
+    public Task<FeedImportResult> ImportAsync(FeedBatch batch, IEnumerable<Advisory> records, IReadOnlyList<FeedProblem> problems, CancellationToken cancellationToken = default) =>
+        ImportAsync(batch, records, problems, raw: null, cancellationToken);
+
+    /// <summary>Imports one batch of which only the changed lines were parsed: <paramref name="raw"/> names the records
+    /// whose raw line was unchanged (present, not written) and the raw hash of each parsed record.</summary>
+    public async Task<FeedImportResult> ImportAsync(FeedBatch batch, IEnumerable<Advisory> records, IReadOnlyList<FeedProblem> problems, RawRecords? raw, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(problems);
         var merged = MergeById(records);
-        if (merged.Count == 0 && problems.Count > 0)
+        var unchangedIds = raw?.UnchangedIds ?? new HashSet<string>(StringComparer.Ordinal);
+        if (merged.Count == 0 && unchangedIds.Count == 0 && problems.Count > 0)
             throw new FeedImportException($"{batch.Feed}: no record could be read ({problems.Count} problems, first: {problems[0]}); nothing imported.");
 
         var rows = new List<Row>(merged.Count);
@@ -57,46 +75,61 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         {
             var json = AdvisoryJson.Serialize(advisory);
             var keys = advisory.Affected.Select(a => EcosystemKeys.StorageKey(a.Ecosystem, a.Name)).Distinct(StringComparer.Ordinal).ToArray();
-            rows.Add(new Row(advisory.Id, AdvisoryJson.Hash(json), advisory.Modified?.ToUniversalTime(), advisory.IsWithdrawn, keys, json));
+            rows.Add(new Row(advisory.Id, AdvisoryJson.Hash(json), advisory.Modified?.ToUniversalTime(), advisory.IsWithdrawn, keys, json,
+                raw?.RawHashes.GetValueOrDefault(advisory.Id)));
             if (advisory.Modified is { } m && (newest is null || m > newest)) newest = m;
         }
+        if (raw?.NewestUnchanged is { } n && (newest is null || n > newest)) newest = n;
+        var total = rows.Count + unchangedIds.Count;
 
         var now = DateTimeOffset.UtcNow;
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // Hashes are compared here first: an unchanged record is not even sent (a re-import moves ids and hashes only).
-        var existing = new Dictionary<string, (byte[] Hash, bool Withdrawn)>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand($"SELECT id, hash, withdrawn FROM {T("advisories")} WHERE feed = $1", conn, tx))
+        var existing = new Dictionary<string, (byte[] Hash, bool Withdrawn, byte[]? RawHash)>(StringComparer.Ordinal);
+        await using (var cmd = new NpgsqlCommand($"SELECT id, hash, withdrawn, raw_hash FROM {T("advisories")} WHERE feed = $1", conn, tx))
         {
             cmd.Parameters.AddWithValue(batch.Feed);
             await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                existing[reader.GetString(0)] = (reader.GetFieldValue<byte[]>(1), reader.GetBoolean(2));
+                existing[reader.GetString(0)] = (reader.GetFieldValue<byte[]>(1), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3));
         }
         var toWrite = rows.Where(r => !existing.TryGetValue(r.Id, out var e) || !e.Hash.AsSpan().SequenceEqual(r.Hash)).ToList();
+        // Same record, other raw line (or none stored yet): only the raw hash is written, so the next re-import skips it.
+        var rawOnly = rows.Where(r => existing.TryGetValue(r.Id, out var e) && e.Hash.AsSpan().SequenceEqual(r.Hash)
+            && !RawHashComparer.Instance.Equals(e.RawHash, r.RawHash)).ToList();
         var incomingIds = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var gone = batch.Snapshot && rows.Count > 0
+        incomingIds.UnionWith(unchangedIds);
+        var gone = batch.Snapshot && incomingIds.Count > 0
             ? existing.Where(e => !e.Value.Withdrawn && !incomingIds.Contains(e.Key)).Select(e => e.Key).ToArray()
             : [];
+        if (rawOnly.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand($"UPDATE {T("advisories")} a SET raw_hash = u.raw_hash FROM unnest($2::text[], $3::bytea[]) AS u(id, raw_hash) WHERE a.feed = $1 AND a.id = u.id", conn, tx);
+            cmd.Parameters.AddWithValue(batch.Feed);
+            cmd.Parameters.AddWithValue(rawOnly.Select(r => r.Id).ToArray());
+            cmd.Parameters.Add(new NpgsqlParameter { Value = rawOnly.Select(r => (object?)r.RawHash ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         if (toWrite.Count == 0 && gone.Length == 0)
         {
             // Nothing changed (a forced re-import of the same data): only the watermark and problems are recorded.
-            await RecordAsync(conn, tx, batch, rows.Count, problems, newest, now, cancellationToken).ConfigureAwait(false);
+            await RecordAsync(conn, tx, batch, total, problems, newest, now, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new FeedImportResult
             {
                 Source = batch.Source,
                 Feed = batch.Feed,
-                Records = rows.Count,
-                Unchanged = rows.Count,
+                Records = total,
+                Unchanged = total,
                 Malformed = problems.Count,
                 NewestRecord = newest,
             };
         }
 
-        await ExecuteAsync(conn, tx, "CREATE TEMP TABLE incoming (id text, hash bytea, modified timestamptz, withdrawn boolean, package_keys text[], record jsonb) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
-        await using (var writer = await conn.BeginBinaryImportAsync("COPY incoming (id, hash, modified, withdrawn, package_keys, record) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        await ExecuteAsync(conn, tx, "CREATE TEMP TABLE incoming (id text, hash bytea, modified timestamptz, withdrawn boolean, package_keys text[], record jsonb, raw_hash bytea) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
+        await using (var writer = await conn.BeginBinaryImportAsync("COPY incoming (id, hash, modified, withdrawn, package_keys, record, raw_hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in toWrite)
             {
@@ -108,6 +141,8 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
                 await writer.WriteAsync(row.Withdrawn, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(row.Keys, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(Encoding.UTF8.GetString(row.Json), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                if (row.RawHash is { } rawHash) await writer.WriteAsync(rawHash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                else await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
             }
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -129,10 +164,11 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         int added = 0, changed = 0, withdrawn = 0;
         var changedIds = new List<string>();
         await using (var cmd = new NpgsqlCommand($"""
-            INSERT INTO {T("advisories")} AS a (feed, id, source, hash, modified, withdrawn, package_keys, record, imported_at)
-            SELECT $1, id, $2, hash, modified, withdrawn, package_keys, record, $3 FROM incoming
+            INSERT INTO {T("advisories")} AS a (feed, id, source, hash, modified, withdrawn, package_keys, record, imported_at, raw_hash)
+            SELECT $1, id, $2, hash, modified, withdrawn, package_keys, record, $3, raw_hash FROM incoming
             ON CONFLICT (feed, id) DO UPDATE SET source = excluded.source, hash = excluded.hash, modified = excluded.modified,
-                withdrawn = excluded.withdrawn, package_keys = excluded.package_keys, record = excluded.record, imported_at = excluded.imported_at
+                withdrawn = excluded.withdrawn, package_keys = excluded.package_keys, record = excluded.record, imported_at = excluded.imported_at,
+                raw_hash = excluded.raw_hash
             WHERE a.hash <> excluded.hash
             RETURNING id, (xmax = 0) AS inserted, withdrawn, package_keys
             """, conn, tx))
@@ -189,17 +225,17 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await RecordAsync(conn, tx, batch, rows.Count, problems, newest, now, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(conn, tx, batch, total, problems, newest, now, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new FeedImportResult
         {
             Source = batch.Source,
             Feed = batch.Feed,
-            Records = rows.Count,
+            Records = total,
             Added = added,
             Changed = changed,
             Withdrawn = withdrawn,
-            Unchanged = rows.Count - added - changed,
+            Unchanged = total - added - changed,
             Malformed = problems.Count,
             NewestRecord = newest,
             AffectedKeys = affected,
@@ -217,6 +253,13 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         var now = DateTimeOffset.UtcNow;
         await using var conn = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        byte[]? previous;
+        await using (var cmd = new NpgsqlCommand($"SELECT content FROM {T("feed_documents")} WHERE feed = $1 AND hash <> $2", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(batch.Feed);
+            cmd.Parameters.AddWithValue(hash);
+            previous = await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+        }
         int written;
         await using (var cmd = new NpgsqlCommand($"""
             INSERT INTO {T("feed_documents")} AS d (feed, source, format, hash, content, imported_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -233,6 +276,20 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
             cmd.Parameters.AddWithValue(now);
             written = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+        // The CVEs whose KEV listing or EPSS score changed, and the package keys of the records naming them: only the
+        // images holding those packages need a re-match (an enrichment touches no other finding).
+        var enriched = written > 0 ? await EnrichmentChangesAsync(format, previous, content, cancellationToken).ConfigureAwait(false) : [];
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        if (enriched.Length > 0)
+        {
+            await using var cmd = new NpgsqlCommand($"""
+                SELECT DISTINCT k FROM {T("advisories")} a, unnest(a.package_keys) k
+                WHERE NOT a.withdrawn AND (a.id = ANY($1) OR a.record -> 'aliases' ?| $1)
+                """, conn, tx);
+            cmd.Parameters.AddWithValue(enriched);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) affected.Add(reader.GetString(0));
+        }
         await RecordAsync(conn, tx, batch, records, problems, newest, now, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new FeedImportResult
@@ -243,7 +300,38 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
             Malformed = problems.Count,
             DocumentChanged = written > 0,
             NewestRecord = newest,
+            AffectedKeys = affected,
+            ChangedIds = enriched,
         };
+    }
+
+    /// <summary>The CVE ids listed, unlisted or changed between two versions of a KEV catalogue or EPSS file (every id of
+    /// the new one when there was none before). EPSS is compared on score and percentile, not on its daily date.</summary>
+    public static async Task<string[]> EnrichmentChangesAsync(FeedFormat format, byte[]? before, byte[] after, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        var ignored = new FeedProblemList();
+        async Task<Dictionary<string, object>> ReadAsync(byte[]? content)
+        {
+            var entries = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            if (content is null) return entries;
+            using var stream = new MemoryStream(content, writable: false);
+            if (format == FeedFormat.Kev)
+            {
+                foreach (var e in (await KevCatalog.ParseAsync(stream, ignored, cancellationToken).ConfigureAwait(false)).Entries) entries[e.CveId] = e;
+            }
+            else
+            {
+                var scores = EpssScores.Parse(stream, ignored);
+                foreach (var e in scores.Entries) entries[e.CveId] = (e.Probability, e.Percentile);
+            }
+            return entries;
+        }
+        var old = await ReadAsync(before).ConfigureAwait(false);
+        var current = await ReadAsync(after).ConfigureAwait(false);
+        return [.. current.Where(c => !old.TryGetValue(c.Key, out var o) || !o.Equals(c.Value)).Select(c => c.Key)
+            .Concat(old.Keys.Where(k => !current.ContainsKey(k)))
+            .Select(id => id.ToUpperInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Builds the matcher's index from every record that is not withdrawn, with the stored KEV and EPSS documents.</summary>
@@ -399,7 +487,22 @@ public sealed class FeedStore(NpgsqlDataSource dataSource, string schema = "feed
         return merged;
     }
 
-    private sealed record Row(string Id, byte[] Hash, DateTimeOffset? Modified, bool Withdrawn, string[] Keys, byte[] Json);
+    private sealed record Row(string Id, byte[] Hash, DateTimeOffset? Modified, bool Withdrawn, string[] Keys, byte[] Json, byte[]? RawHash);
+}
+
+/// <summary>What a raw-hashed import of a JSON-lines file saw besides the parsed records: the ids whose raw line was
+/// unchanged (present in the feed, not parsed), the newest <c>modified</c> among them, and the raw hash of each parsed
+/// record (null for a record merged from several lines: it is never skipped).</summary>
+public sealed record RawRecords(IReadOnlySet<string> UnchangedIds, DateTimeOffset? NewestUnchanged, IReadOnlyDictionary<string, byte[]?> RawHashes);
+
+/// <summary>Compares SHA-256 hashes by value.</summary>
+public sealed class RawHashComparer : IEqualityComparer<byte[]>
+{
+    public static readonly RawHashComparer Instance = new();
+
+    public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+    public int GetHashCode(byte[] obj) => obj is { Length: >= 4 } ? BitConverter.ToInt32(obj, 0) : 0;
 }
 
 /// <summary>An import that could not be applied (nothing of it was written).</summary>

@@ -21,6 +21,9 @@ public static class FeedStoreSchema
             record jsonb NOT NULL,
             imported_at timestamptz NOT NULL,
             PRIMARY KEY (feed, id));
+        -- The SHA-256 of the raw JSON line a record was read from (null when it came from several lines or another
+        -- shape): a re-import skips the parse of a line whose hash is stored.
+        ALTER TABLE "{schema}".advisories ADD COLUMN IF NOT EXISTS raw_hash bytea NULL;
         CREATE INDEX IF NOT EXISTS ix_advisories_id ON "{schema}".advisories (id);
         CREATE INDEX IF NOT EXISTS ix_advisories_source ON "{schema}".advisories (source);
         -- Package key (lower-cased OSV ecosystem '|' normalised name) -> advisories.

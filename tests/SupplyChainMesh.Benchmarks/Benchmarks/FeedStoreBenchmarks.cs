@@ -107,6 +107,12 @@ public class RematchBenchmarks
         {
             source = FeedStore.CreateDataSource(new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("SCM_POSTGRES")) { Database = existing }.ConnectionString);
             Console.WriteLine($"// reusing {existing}");
+            // A database set up before the distinct-packages table is moved to it (what the service's migration does).
+            var upgrade = Stopwatch.StartNew();
+            await using var cmd = source.CreateCommand(ImageReportSchema.UpgradeToDistinctPackages("feeds"));
+            cmd.CommandTimeout = 3600;
+            await cmd.ExecuteNonQueryAsync();
+            Console.WriteLine($"// schema upgraded in {upgrade.Elapsed.TotalSeconds:F1} s");
         }
         else
         {
@@ -154,7 +160,8 @@ public class RematchBenchmarks
         await using var cmd = source.CreateCommand($"""
             INSERT INTO feeds.images SELECT md5(i.image_id::text || g)::uuid, registry, repository || '-' || g, digest, tags, analyzer_version, succeeded,
                 failure_reason, distribution, md5(i.latest_report_id::text || g)::uuid, updated_at FROM feeds.images i, generate_series(1, {(images / 2) - 1}) g;
-            INSERT INTO feeds.image_packages SELECT md5(p.image_id::text || g)::uuid, ordinal, package_key, layer_index, layer_digest, package
+            INSERT INTO feeds.image_packages (image_id, ordinal, package_id, layer_index, layer_digest)
+                SELECT md5(p.image_id::text || g)::uuid, ordinal, package_id, layer_index, layer_digest
                 FROM feeds.image_packages p, generate_series(1, {(images / 2) - 1}) g;
             INSERT INTO feeds.image_findings SELECT md5(f.image_id::text || g)::uuid, ordinal, vulnerability_id, severity, kev, fixable, finding
                 FROM feeds.image_findings f, generate_series(1, {(images / 2) - 1}) g;
@@ -172,7 +179,8 @@ public class RematchBenchmarks
     {
         await using var cmd = source.CreateCommand("""
             WITH c AS (SELECT a.id, a.package_keys FROM feeds.advisories a
-                WHERE NOT a.withdrawn AND a.package_keys && (SELECT array_agg(DISTINCT package_key) FROM feeds.image_packages WHERE package_key IS NOT NULL)
+                WHERE NOT a.withdrawn AND a.package_keys && (SELECT array_agg(DISTINCT k.package_key) FROM feeds.packages k
+                    WHERE k.package_key IS NOT NULL AND EXISTS (SELECT 1 FROM feeds.image_packages p WHERE p.package_id = k.package_id))
                 ORDER BY a.id LIMIT 100)
             SELECT (SELECT array_agg(id ORDER BY id) FROM c), (SELECT array_agg(DISTINCT k) FROM c, unnest(c.package_keys) k)
             """);

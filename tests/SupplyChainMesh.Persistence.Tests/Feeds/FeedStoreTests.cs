@@ -100,6 +100,59 @@ public sealed class FeedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_record_keeps_the_hash_of_its_raw_line_and_a_reformatted_line_only_moves_that_hash()
+    {
+        var (store, source) = await FreshStoreAsync();
+        await using var _ = source;
+        var importer = new FeedFileImporter(store);
+        await importer.ImportFolderAsync("ghsa", _mirror, "ghsa");
+        var lines = File.ReadAllLines(MirrorFile);
+        Assert.Equal(lines.Select(LineHash).Order(StringComparer.Ordinal), (await RawHashesAsync(source)).Values.Order(StringComparer.Ordinal));
+
+        // The same record written differently (a space after the opening brace): its line is parsed again, the record is
+        // equal, so only the raw hash moves and nothing is reported as changed.
+        RewriteRecord("GHSA-xvch-5gv4-984h", l => "{ " + l[1..]);
+        var result = Assert.Single(await importer.ImportFolderAsync("ghsa", _mirror, "ghsa", force: true));
+
+        Assert.Equal((5, 0, 0, 5), (result.Records, result.Added, result.Changed, result.Unchanged));
+        Assert.False(result.ChangedSomething);
+        var rewritten = File.ReadAllLines(MirrorFile).Single(l => l.Contains("\"id\":\"GHSA-xvch-5gv4-984h\"", StringComparison.Ordinal));
+        Assert.Equal(LineHash(rewritten), (await RawHashesAsync(source))["GHSA-xvch-5gv4-984h"]);
+    }
+
+    [Fact]
+    public async Task An_epss_change_names_only_the_packages_of_the_records_of_the_cves_it_changed()
+    {
+        var (store, source) = await FreshStoreAsync();
+        await using var _ = source;
+        var importer = new FeedFileImporter(store);
+        await importer.ImportFolderAsync("ghsa", _mirror, "ghsa");
+        // The real EPSS subset without minimist's CVE first, then the whole file: one CVE gains a score.
+        var epss = Path.Combine(_mirror, "epss-subset.csv");
+        var lines = File.ReadAllLines(Path.Combine(RepositoryLayout.Feeds, "epss", "epss-subset.csv"));
+        File.WriteAllLines(epss, lines.Where(l => !l.StartsWith("CVE-2021-44906,", StringComparison.Ordinal)));
+        await importer.ImportFileAsync("epss", "epss/epss-subset", FeedFormat.Epss, epss);
+        File.WriteAllLines(epss, lines);
+
+        var result = await importer.ImportFileAsync("epss", "epss/epss-subset", FeedFormat.Epss, epss);
+
+        Assert.True(result.DocumentChanged);
+        Assert.Equal(["CVE-2021-44906"], result.ChangedIds);
+        Assert.Equal(["npm|minimist"], result.AffectedKeys);
+    }
+
+    private static string LineHash(string line) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(line)));
+
+    private static async Task<Dictionary<string, string>> RawHashesAsync(NpgsqlDataSource source)
+    {
+        await using var cmd = source.CreateCommand("SELECT id, encode(raw_hash, 'hex') FROM feeds.advisories WHERE raw_hash IS NOT NULL");
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) result[reader.GetString(0)] = reader.GetString(1);
+        return result;
+    }
+
+    [Fact]
     public async Task A_changed_record_replaces_the_old_one()
     {
         var (store, source) = await FreshStoreAsync();
