@@ -32,6 +32,17 @@ public sealed class TokenSigningKey : IDisposable
     }
 
     public IReadOnlyList<X509Certificate2> Chain { get; }
+
+    /// <summary>The JWS signature of <paramref name="data"/> (RS256: PKCS#1 v1.5; ES256: IEEE P1363 r||s, as JWS wants).</summary>
+    public bool TrySign(ReadOnlySpan<byte> data, Span<byte> destination, out int written) => _key switch
+    {
+        RSA rsa => rsa.TrySignData(data, destination, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out written),
+        ECDsa ec => ec.TrySignData(data, destination, HashAlgorithmName.SHA256, out written),
+        _ => throw new NotSupportedException(),
+    };
+
+    /// <summary>Upper bound of a signature's length in bytes.</summary>
+    public int MaxSignatureBytes => _key.KeySize / 8 * 2 + 16;
     public string[] X5c { get; }
     public SecurityKey SecurityKey { get; }
     public string Algorithm { get; }
