@@ -28,6 +28,9 @@ public sealed class TokenSigningKey : IDisposable
             throw new InvalidOperationException("The signing key does not belong to the first certificate of the chain.");
         // The registry finds the key through x5c; a kid is still useful to other verifiers (our services).
         SecurityKey.KeyId = Convert.ToHexStringLower(chain[0].GetCertHash(HashAlgorithmName.SHA256))[..16];
+        // A provider cache of its own: the default one is process-wide and keyed by the key material, so another
+        // instance of the same key (loaded and disposed elsewhere in the process) would hand us its disposed signer.
+        SecurityKey.CryptoProviderFactory = new CryptoProviderFactory();
         Credentials = new SigningCredentials(SecurityKey, Algorithm);
     }
 
