@@ -373,6 +373,8 @@ cmd_env() {
   q Registry__Url "http://$reg"
   q Ingest__WebhookSecret "$WEBHOOK_SECRET"
   q Ingest__DefaultRegistry "$reg"
+  # A registry of ours that is running says how it runs (demo.sh sourcing `env` later must not guess).
+  if reg_ours; then REGISTRY_AUTH=none; grep -q '^auth:' "$REG_DIR/config.yml" 2>/dev/null && REGISTRY_AUTH=token; fi
   q SCM_REGISTRY_AUTH "$REGISTRY_AUTH"
   if [[ $REGISTRY_AUTH == token ]]; then
     ensure_token_signing
