@@ -6,6 +6,10 @@
 # developer pushes two real images with skopeo: a clean Debian 12 base (dev/app:latest) that the mesh promotes to
 # qa/app:latest with the same digest, and an application image with a critical npm vulnerability (dev/shop:latest)
 # that stays where it is, with the CVEs that block it.
+# With the registry's token auth (services.sh's default) the developer pushes as the seeded user `developer`
+# (skopeo --dest-creds, SCM_DEVELOPER_PASSWORD), and the job then shows the access rule held by the registry itself:
+# the developer's push to qa/app is refused (skopeo's exit code, the registry's 401), the promoter robot's copy to qa/app
+# is accepted.
 #
 #   infra/local/demo.sh        (up.sh runs it; it can be run again; SCM_DEMO_TIMEOUT seconds per wait, default 600)
 # =============================================================================
@@ -25,8 +29,28 @@ api() { curl -fsS --max-time 30 "${SCM_API_AUTH[@]}" "$@"; }
 SCM_API_AUTH=(-u "admin:${SCM_ADMIN_PASSWORD:-scm-local-dev-admin}")
 [[ -n ${SCM_TOKEN:-} ]] && SCM_API_AUTH=(-H "Authorization: Bearer $SCM_TOKEN")
 
+TOKEN_AUTH=
+[[ ${SCM_REGISTRY_AUTH:-none} == token ]] && TOKEN_AUTH=1
+DEVELOPER=(--dest-creds "developer:${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer}")
+[[ -n $TOKEN_AUTH ]] || DEVELOPER=()
+# An API token of the administrator for the registry reads below (polled: a password would be hashed on every poll).
+if [[ -n $TOKEN_AUTH && -z ${SCM_TOKEN:-} ]]; then
+  SCM_TOKEN=$(api -H 'Content-Type: application/json' -d '{"name":"demo","expiresInDays":1}' "$GW/api/tokens" | jq -r .token)
+  SCM_API_AUTH=(-H "Authorization: Bearer $SCM_TOKEN")
+fi
+# registry_token SCOPE [CURL_AUTH...]: a registry JWT from the gateway's token service (the administrator's by default).
+registry_token() {
+  local scope=$1; shift
+  (($# > 0)) || set -- -H "Authorization: Bearer $SCM_TOKEN"
+  curl -fsS --max-time 10 "$@" "$GW/auth/token?service=scm-registry&scope=$scope" | jq -r .token
+}
+registry_auth() { # REPOSITORY: the header for a read of it (nothing when the registry is open)
+  [[ -n $TOKEN_AUTH ]] && printf 'Authorization: Bearer %s' "$(registry_token "repository:$1:pull")"
+  true
+}
+
 digest_of() {
-  curl -fsI -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+  curl -fsI -H "$(registry_auth "$1")" -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
     "http://$REG/v2/$1/manifests/$2" 2>/dev/null | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}'
 }
 
@@ -53,9 +77,9 @@ wait_for "$TIMEOUT" feeds feeds_imported || die "the feeds were not imported wit
 log "feeds imported: $(api "$GW/api/feeds" | jq -r 'map("\(.name) \(.records)") | join(", ")')"
 
 log "pushing the clean image: skopeo copy oci:$SCM_TEST_IMAGES/oci:bookworm-minbase docker://$REG/dev/app:latest"
-skopeo copy --quiet --dest-tls-verify=false "oci:$SCM_TEST_IMAGES/oci:bookworm-minbase" "docker://$REG/dev/app:latest"
+skopeo copy --quiet --dest-tls-verify=false "${DEVELOPER[@]}" "oci:$SCM_TEST_IMAGES/oci:bookworm-minbase" "docker://$REG/dev/app:latest"
 log "pushing the vulnerable image: skopeo copy oci:$SCM_TEST_IMAGES/oci:app-mixed docker://$REG/dev/shop:latest"
-skopeo copy --quiet --dest-tls-verify=false "oci:$SCM_TEST_IMAGES/oci:app-mixed" "docker://$REG/dev/shop:latest"
+skopeo copy --quiet --dest-tls-verify=false "${DEVELOPER[@]}" "oci:$SCM_TEST_IMAGES/oci:app-mixed" "docker://$REG/dev/shop:latest"
 app=$(digest_of dev/app latest)
 shop=$(digest_of dev/shop latest)
 
@@ -68,4 +92,23 @@ has_verdict() { api "$GW/api/verdicts?repository=dev/shop&digest=$shop" | jq -e 
 wait_for "$TIMEOUT" verdict has_verdict || die "dev/shop:latest got no verdict within ${TIMEOUT}s"
 log "dev/shop:latest ($shop) was not promoted; the verdict:"
 api "$GW/api/verdicts?repository=dev/shop&digest=$shop" | jq -r '.[] | "  policy \(.policyName): \(.outcome): \([.verdict.criteria[] | select(.passed == false) | .reason] | join("; "))"' >&2
+
+if [[ -n $TOKEN_AUTH ]]; then
+  # The access rule, held by the registry itself: the developer may not write qa/app, the promoter's robot may.
+  rc=0
+  skopeo copy --quiet --src-tls-verify=false --dest-tls-verify=false "${DEVELOPER[@]}" \
+    --src-creds "developer:${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer}" \
+    "docker://$REG/dev/app:latest" "docker://$REG/qa/app:by-developer" 2>"$SCM_LOCAL/logs/demo-developer-push.log" || rc=$?
+  ((rc != 0)) || die "the developer could push to qa/app: the registry does not enforce the access rule"
+  granted=$(curl -fsS -u "developer:${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer}" \
+    "$GW/auth/token?service=scm-registry&scope=repository:qa/app:pull,push" | jq -r '.scope')
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $(registry_token repository:qa/app:pull,push \
+    -u "developer:${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer}")" "http://$REG/v2/qa/app/blobs/uploads/")
+  log "developer -> qa/app refused: skopeo exit code $rc (skopeo: $(tail -n1 "$SCM_LOCAL/logs/demo-developer-push.log" | cut -c1-300)); token service granted '${granted}' for repository:qa/app:pull,push; the registry answered $status to an upload with that token"
+  [[ $status == 401 || $status == 403 ]] || die "the registry answered $status (not 401/403) to the developer's upload to qa/app"
+  skopeo copy --quiet --src-tls-verify=false --dest-tls-verify=false --src-creds "promoter:$(robot_token promoter)" \
+    --dest-creds "promoter:$(robot_token promoter)" "docker://$REG/dev/app:latest" "docker://$REG/qa/app:by-promoter-robot"
+  [[ $(digest_of qa/app by-promoter-robot) == "$app" ]] || die "the promoter robot's copy to qa/app did not arrive"
+  log "promoter robot -> qa/app:by-promoter-robot accepted (skopeo exit code 0, same digest $app)"
+fi
 log "the main job took $(elapsed "$t0")"

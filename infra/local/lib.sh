@@ -62,3 +62,17 @@ ensure_commands() {
   [[ -z $own_policy ]] || rm -f /usr/sbin/policy-rc.d
   ((rc == 0)) || die "apt-get install ${missing[*]} failed"
 }
+
+# robot_token NAME: the API token (scm_...) of the robot account NAME, made once per state folder and kept in
+# $SCM_STATE_DIR/robots/NAME.token (0600), so a restarted stack and its database keep agreeing. The gateway seeds the
+# robot with it (Identity:Seed:Robots:N:Token; only the hash is stored) and the service using it sends it as the
+# password of its registry credentials (Registry:Username/Password).
+robot_token() {
+  local dir=$SCM_STATE_DIR/robots file
+  file=$dir/$1.token
+  if [[ ! -s $file ]]; then
+    mkdir -p "$dir" && chmod 700 "$dir"
+    (umask 077 && printf 'scm_%s\n' "$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=\n')" >"$file")
+  fi
+  cat "$file"
+}

@@ -16,7 +16,8 @@ chmod 755 "$WORK"   # the postgres user must reach the cluster below it
 HOOK_PORT=18097
 export SCM_STATE_DIR=$WORK/state SCM_RABBITMQ_PORT=5697 SCM_RABBITMQ_MGMT_PORT=15697 SCM_RABBITMQ_DIST_PORT=25697 \
   SCM_RABBITMQ_EPMD_PORT=4397 SCM_POSTGRES_PORT=5447 SCM_REGISTRY_PORT=5067 \
-  SCM_INGEST_EVENTS_URL=http://127.0.0.1:$HOOK_PORT/events SCM_WEBHOOK_SECRET=selftest-secret
+  SCM_INGEST_EVENTS_URL=http://127.0.0.1:$HOOK_PORT/events SCM_WEBHOOK_SECRET=selftest-secret \
+  SCM_REGISTRY_AUTH=none   # the self-test pushes without credentials; token auth needs a gateway (up.sh)
 # services.sh would reuse a foreign server on a port (by design); here that would test the wrong thing.
 for port in $SCM_RABBITMQ_PORT $SCM_RABBITMQ_MGMT_PORT $SCM_RABBITMQ_DIST_PORT $SCM_RABBITMQ_EPMD_PORT \
             $SCM_POSTGRES_PORT $SCM_REGISTRY_PORT $HOOK_PORT; do

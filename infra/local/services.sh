@@ -21,11 +21,14 @@
 # reused as it is and never stopped (e.g. the lead's own instance).
 # The registry notifies Ingest (SCM_INGEST_EVENTS_URL, default http://127.0.0.1:8081/api/registry/events)
 # with `Authorization: Bearer $SCM_WEBHOOK_SECRET`.
-# Registry authentication: open by default. SCM_REGISTRY_AUTH=token (opt-in) makes the registry trust only tokens
-# of the gateway's token service (realm http://127.0.0.1:8080/auth/token): an RSA key and a self-signed
-# certificate are made with openssl under $SCM_STATE_DIR/token-signing, the registry gets them as rootcertbundle,
-# and `env` exports Identity__TokenSigning__* for the gateway (and Identity__Forwarded__CertificatePath for the
-# services). A registry already running keeps its configuration: `services.sh down registry` first.
+# Registry authentication: token auth by default (issue 7): the registry trusts only tokens of the gateway's token
+# service (realm http://127.0.0.1:$SCM_PORT_BASE/auth/token, SCM_PORT_BASE default 8080, or SCM_REGISTRY_TOKEN_REALM):
+# an RSA key and a self-signed certificate are made with openssl under $SCM_STATE_DIR/token-signing, the registry gets
+# them as rootcertbundle, and `env` exports Identity__TokenSigning__* for the gateway (and, with
+# SCM_FORWARDED_IDENTITY=1, Identity__Forwarded__CertificatePath for the services: opt-in, because the services' calls
+# to each other carry no forwarded identity yet and would be refused). Until the gateway answers, the registry accepts no push or
+# pull at all (up.sh starts the gateway first). SCM_REGISTRY_AUTH=none runs it open (test.sh does: the tests push
+# without credentials). A registry already running keeps its configuration: `services.sh down registry` first.
 # =============================================================================
 set -Eeuo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -47,7 +50,8 @@ WEBHOOK_SECRET=${SCM_WEBHOOK_SECRET:-scm-local-dev-webhook-secret}
 
 RMQ_DIR=$SCM_STATE_DIR/rabbitmq
 REG_DIR=$SCM_STATE_DIR/registry
-REGISTRY_AUTH=${SCM_REGISTRY_AUTH:-none}
+REGISTRY_AUTH=${SCM_REGISTRY_AUTH:-token}
+[[ $REGISTRY_AUTH == token || $REGISTRY_AUTH == none ]] || die "SCM_REGISTRY_AUTH must be 'token' or 'none', not '$REGISTRY_AUTH'"
 TOKEN_DIR=$SCM_STATE_DIR/token-signing
 PG_BIN=/usr/lib/postgresql/15/bin
 RMQ_BIN=/usr/lib/rabbitmq/bin
@@ -227,6 +231,11 @@ postgres_status() {
 
 # ----------------------------------------------------------------- registry --
 reg_ours() { pid_alive "$REG_DIR/registry.pid"; }
+# The registry answers /v2/: 200 when open, 401 with a Bearer challenge under token auth (no gateway needed for that).
+reg_answers() {
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$REGISTRY_PORT/v2/") || return 1
+  [[ $code == 200 || $code == 401 ]]
+}
 
 registry_config() {
   cat <<EOF
@@ -275,7 +284,7 @@ notifications:
 EOF
   # Token authentication (issue 7): SCM_REGISTRY_AUTH=token, or SCM_REGISTRY_TOKEN_REALM and friends by hand.
   if [[ $REGISTRY_AUTH == token ]]; then
-    SCM_REGISTRY_TOKEN_REALM=${SCM_REGISTRY_TOKEN_REALM:-http://127.0.0.1:8080/auth/token}
+    SCM_REGISTRY_TOKEN_REALM=${SCM_REGISTRY_TOKEN_REALM:-http://127.0.0.1:${SCM_PORT_BASE:-8080}/auth/token}
     SCM_REGISTRY_TOKEN_CERTS=${SCM_REGISTRY_TOKEN_CERTS:-$TOKEN_DIR/token.crt}
   fi
   if [[ -n ${SCM_REGISTRY_TOKEN_REALM:-} ]]; then
@@ -293,8 +302,11 @@ EOF
 registry_up() {
   local t0; t0=$(now_ms)
   if reg_ours; then
-    wait_for 10 "/v2/" curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/" || die "our registry (pid $(cat "$REG_DIR/registry.pid")) does not answer /v2/"
-    log "registry: already up (pid $(cat "$REG_DIR/registry.pid")), reused"; return
+    wait_for 10 "/v2/" reg_answers || die "our registry (pid $(cat "$REG_DIR/registry.pid")) does not answer /v2/"
+    local running=none; grep -q '^auth:' "$REG_DIR/config.yml" 2>/dev/null && running=token
+    [[ $running == "$REGISTRY_AUTH" ]] \
+      || die "our registry runs with auth '$running', but SCM_REGISTRY_AUTH is '$REGISTRY_AUTH': \`services.sh down registry\` first"
+    log "registry: already up (pid $(cat "$REG_DIR/registry.pid"), auth $running), reused"; return
   fi
   if port_open "$REGISTRY_PORT"; then
     log "registry: port $REGISTRY_PORT is served by a process this script did not start: reusing it as it is"; return
@@ -305,11 +317,11 @@ registry_up() {
   # setsid + closed stdio: the registry must not hold the pipe of `source <(services.sh up)` open.
   setsid docker-registry serve "$REG_DIR/config.yml" </dev/null >>"$REG_DIR/log/registry.log" 2>&1 &
   echo $! >"$REG_DIR/registry.pid"
-  if ! wait_for 20 "/v2/" curl -fsS "http://127.0.0.1:$REGISTRY_PORT/v2/"; then
+  if ! wait_for 20 "/v2/" reg_answers; then
     tail -n 20 "$REG_DIR/log/registry.log" >&2
     die "the registry did not answer on 127.0.0.1:$REGISTRY_PORT (log $REG_DIR/log/registry.log)"
   fi
-  log "registry: up on 127.0.0.1:$REGISTRY_PORT, notifying $INGEST_EVENTS_URL, in $(elapsed "$t0")"
+  log "registry: up on 127.0.0.1:$REGISTRY_PORT ($([[ $REGISTRY_AUTH == token ]] && echo "token auth, realm $SCM_REGISTRY_TOKEN_REALM" || echo open)), notifying $INGEST_EVENTS_URL, in $(elapsed "$t0")"
 }
 
 # The gateway's token signing key and its self-signed certificate (made once, kept across restarts so issued
@@ -337,7 +349,7 @@ registry_down() {
 }
 
 registry_status() {
-  if reg_ours; then echo "registry  up (pid $(cat "$REG_DIR/registry.pid"))  http://127.0.0.1:$REGISTRY_PORT -> $INGEST_EVENTS_URL"
+  if reg_ours; then echo "registry  up (pid $(cat "$REG_DIR/registry.pid"))  http://127.0.0.1:$REGISTRY_PORT -> $INGEST_EVENTS_URL  auth: $(grep -q '^auth:' "$REG_DIR/config.yml" 2>/dev/null && echo token || echo none)"
   elif port_open "$REGISTRY_PORT"; then echo "registry  up (not started by this script)  http://127.0.0.1:$REGISTRY_PORT"
   else echo "registry  down"; fi
 }
@@ -361,11 +373,14 @@ cmd_env() {
   q Registry__Url "http://$reg"
   q Ingest__WebhookSecret "$WEBHOOK_SECRET"
   q Ingest__DefaultRegistry "$reg"
+  # A registry of ours that is running says how it runs (demo.sh sourcing `env` later must not guess).
+  if reg_ours; then REGISTRY_AUTH=none; grep -q '^auth:' "$REG_DIR/config.yml" 2>/dev/null && REGISTRY_AUTH=token; fi
+  q SCM_REGISTRY_AUTH "$REGISTRY_AUTH"
   if [[ $REGISTRY_AUTH == token ]]; then
-    q SCM_REGISTRY_AUTH token
+    ensure_token_signing
     q Identity__TokenSigning__KeyPath "$TOKEN_DIR/token.key"
     q Identity__TokenSigning__CertificatePath "$TOKEN_DIR/token.crt"
-    q Identity__Forwarded__CertificatePath "$TOKEN_DIR/token.crt"
+    if [[ ${SCM_FORWARDED_IDENTITY:-0} == 1 ]]; then q Identity__Forwarded__CertificatePath "$TOKEN_DIR/token.crt"; fi
   fi
 }
 

@@ -33,6 +33,11 @@ stop_started() {
 trap stop_started EXIT
 trap 'exit 130' INT TERM
 
+# The suite's registry stays OPEN (services.sh defaults to token auth against a gateway): the tests push and pull with
+# skopeo and the registry client without credentials, and the token tests (Gateway.Tests) start a token-auth registry
+# of their own, configured against their own token service.
+export SCM_REGISTRY_AUTH=none
+
 "$HERE/services.sh" install
 status=$("$HERE/services.sh" status)   # (not piped into grep -q: SIGPIPE under pipefail)
 for s in rabbitmq postgres registry; do

@@ -11,6 +11,11 @@
 # Then runs the main job (infra/local/demo.sh): the sample promotion policy, the feeds imported, a clean image pushed
 # to dev/app and promoted to qa/app, a vulnerable one pushed to dev/shop and blocked with its CVEs.
 # Env: SCM_CONFIGURATION (Release), SCM_SKIP_BUILD=1 to reuse the last build, SCM_DEMO=0 to skip the main job.
+# The registry runs with token auth against the gateway (services.sh; SCM_REGISTRY_AUTH=none for an open one): the
+# gateway seeds robot accounts (promoter: pull dev/*, push qa/* and prod/*; scanner, ingest, policyengine: pull) with
+# tokens kept in $SCM_STATE_DIR/robots/, each service gets its robot's as Registry:Username/Password, and a user
+# `developer` (team developers: dev/* read-write; password SCM_DEVELOPER_PASSWORD) pushes in the main job. The gateway
+# is started and ready before the others: until it answers, the registry grants nothing.
 # =============================================================================
 set -Eeuo pipefail
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -28,6 +33,7 @@ PORT_BASE=${SCM_PORT_BASE:-8080}
 SERVICES=(Gateway:$PORT_BASE Ingest:$((PORT_BASE + 1)) LayerScanner:$((PORT_BASE + 2)) FeedSync:$((PORT_BASE + 3))
   PolicyEngine:$((PORT_BASE + 4)) Promoter:$((PORT_BASE + 5)))
 # The registry notifies this stack's Ingest; demo.sh talks to this stack's gateway.
+export SCM_PORT_BASE=$PORT_BASE   # services.sh points the registry's token realm at this stack's gateway
 export SCM_INGEST_EVENTS_URL=${SCM_INGEST_EVENTS_URL:-http://127.0.0.1:$((PORT_BASE + 1))/api/registry/events}
 export SCM_SERVER=${SCM_SERVER:-http://127.0.0.1:$PORT_BASE}
 
@@ -50,15 +56,28 @@ fi
 
 ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/health/ready"; }
 
+# The robot account each service talks to the registry as (the gateway seeds them: appsettings Identity:Seed:Robots,
+# index 0 promoter, 1 scanner, 2 ingest, 3 policyengine).
+ROBOTS=(promoter scanner ingest policyengine)
+robot_of() {
+  case $1 in
+    Promoter) echo promoter ;; LayerScanner) echo scanner ;; Ingest) echo ingest ;; PolicyEngine) echo policyengine ;;
+  esac
+}
+
 start_service() {
-  local name=$1 port=$2 pidfile=$RUN/$1.pid
+  local name=$1 port=$2 pidfile=$RUN/$1.pid robot credentials=()
+  robot=$(robot_of "$name")
+  if [[ $SCM_REGISTRY_AUTH == token && -n $robot ]]; then
+    credentials=("Registry__Username=$robot" "Registry__Password=$(robot_token "$robot")")
+  fi
   if pid_alive "$pidfile"; then
     log "$name: already running (pid $(cat "$pidfile")) on $port"; return
   fi
   port_open "$port" && die "$name: port $port is taken by another process; stop it or run infra/local/down.sh"
   # setsid: a process group of its own, so down.sh stops `dotnet run` and the service it runs together.
   # --no-launch-profile: launchSettings.json would override the address and environment given here.
-  ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+  env "${credentials[@]}" ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
     setsid dotnet run --no-build --no-launch-profile -c "$CONFIGURATION" --project "services/$name" \
     </dev/null >"$LOGS/$name.log" 2>&1 &
   echo $! >"$pidfile"
@@ -95,8 +114,20 @@ for s in "${SERVICES[@]}"; do
   [[ $name == Gateway ]] || export "ReverseProxy__Clusters__${name,,}__Destinations__d1__Address=http://127.0.0.1:${s##*:}"
 done
 
-for s in "${SERVICES[@]}"; do start_service "${s%%:*}" "${s##*:}"; done
-for s in "${SERVICES[@]}"; do wait_ready "${s%%:*}" "${s##*:}"; done
+# The local developer who pushes in the main job (team developers: dev/* read-write, nothing on qa/*).
+export Identity__Seed__Users__0__Username=developer \
+  Identity__Seed__Users__0__Password=${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer} \
+  Identity__Seed__Users__0__Teams__0=developers
+if [[ $SCM_REGISTRY_AUTH == token ]]; then
+  for i in "${!ROBOTS[@]}"; do export "Identity__Seed__Robots__${i}__Token=$(robot_token "${ROBOTS[$i]}")"; done
+fi
+
+# The chicken and the egg: the registry (up already) grants nothing until its token service answers, so the gateway
+# comes first; the other services may then talk to the registry from their first message on.
+start_service "${SERVICES[0]%%:*}" "${SERVICES[0]##*:}"
+wait_ready "${SERVICES[0]%%:*}" "${SERVICES[0]##*:}"
+for s in "${SERVICES[@]:1}"; do start_service "${s%%:*}" "${s##*:}"; done
+for s in "${SERVICES[@]:1}"; do wait_ready "${s%%:*}" "${s##*:}"; done
 
 if [[ ${SCM_DEMO:-1} != 0 ]]; then
   "$HERE/demo.sh" || die "the main job did not complete (logs in $LOGS); the mesh stays up"
@@ -106,7 +137,7 @@ cat >&2 <<EOF
 
 The mesh is up ($(elapsed "$t_all")):
   gateway      $SCM_SERVER
-  registry     127.0.0.1:${SCM_REGISTRY##*:}   (push: skopeo copy --dest-tls-verify=false oci:DIR:TAG docker://$SCM_REGISTRY/dev/app:TAG)
+  registry     127.0.0.1:${SCM_REGISTRY##*:}, auth: $SCM_REGISTRY_AUTH   (push: skopeo copy --dest-tls-verify=false$([[ $SCM_REGISTRY_AUTH == token ]] && echo " --dest-creds developer:PASSWORD") oci:DIR:TAG docker://$SCM_REGISTRY/dev/app:TAG)
   rabbitmq UI  $SCM_RABBITMQ_MANAGEMENT   (guest/guest)
   services     ${SERVICES[*]:1}
   logs         $LOGS

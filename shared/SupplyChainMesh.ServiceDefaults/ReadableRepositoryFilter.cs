@@ -7,7 +7,9 @@ namespace SupplyChainMesh.ServiceDefaults;
 /// A list endpoint answers a forwarded caller only with the items of repositories it may read (admins get all).
 /// <c>UseForwardedIdentity</c> already refuses <c>?repository=</c> the caller cannot read; this covers a list without
 /// one. Without a forwarded identity (not configured: tests, the mesh without a gateway) the list is unchanged.
-/// The filter runs on the page the handler read, so a caller with few grants may see fewer than the page size.
+/// The filter runs on the page the handler read: a list with a page limit also filters its query with
+/// <see cref="ReadableRepositoryQuery.WhereReadable"/> before the limit (full pages); this filter stays as the check of
+/// what actually leaves the service.
 /// </summary>
 public static class ReadableRepositoryFilter
 {

@@ -40,6 +40,9 @@ public sealed class TokenSigningOptions
     public string Service { get; set; } = "scm-registry";
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>A token minted this recently for the same subject and the same granted access is handed out again
+    /// (saves the signature); zero mints every time. Keep it well under <see cref="TokenLifetime"/>.</summary>
+    public TimeSpan ReuseWindow { get; set; } = TimeSpan.FromSeconds(20);
 }
 
 public sealed class OidcOptions

@@ -28,10 +28,24 @@ public sealed class TokenSigningKey : IDisposable
             throw new InvalidOperationException("The signing key does not belong to the first certificate of the chain.");
         // The registry finds the key through x5c; a kid is still useful to other verifiers (our services).
         SecurityKey.KeyId = Convert.ToHexStringLower(chain[0].GetCertHash(HashAlgorithmName.SHA256))[..16];
+        // A provider cache of its own: the default one is process-wide and keyed by the key material, so another
+        // instance of the same key (loaded and disposed elsewhere in the process) would hand us its disposed signer.
+        SecurityKey.CryptoProviderFactory = new CryptoProviderFactory();
         Credentials = new SigningCredentials(SecurityKey, Algorithm);
     }
 
     public IReadOnlyList<X509Certificate2> Chain { get; }
+
+    /// <summary>The JWS signature of <paramref name="data"/> (RS256: PKCS#1 v1.5; ES256: IEEE P1363 r||s, as JWS wants).</summary>
+    public bool TrySign(ReadOnlySpan<byte> data, Span<byte> destination, out int written) => _key switch
+    {
+        RSA rsa => rsa.TrySignData(data, destination, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out written),
+        ECDsa ec => ec.TrySignData(data, destination, HashAlgorithmName.SHA256, out written),
+        _ => throw new NotSupportedException(),
+    };
+
+    /// <summary>Upper bound of a signature's length in bytes.</summary>
+    public int MaxSignatureBytes => _key.KeySize / 8 * 2 + 16;
     public string[] X5c { get; }
     public SecurityKey SecurityKey { get; }
     public string Algorithm { get; }

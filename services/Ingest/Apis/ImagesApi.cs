@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Ingest.Infrastructure;
@@ -23,16 +24,18 @@ public static class ImagesApi
     public static IEndpointRouteBuilder MapImagesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/images").WithTags("Images");
-        api.MapGet("/", async (IngestDbContext db, string? repository, CancellationToken ct) =>
+        api.MapGet("/", async (IngestDbContext db, ClaimsPrincipal user, string? repository, CancellationToken ct) =>
             await db.Tags.AsNoTracking()
                 .Where(t => repository == null || t.Repository == repository)
+                .WhereReadable(user, t => t.Repository)
                 .OrderBy(t => t.Repository).ThenBy(t => t.Tag)
                 .Select(t => new TagView(t.Registry, t.Repository, t.Tag, t.Digest, t.UpdatedAt))
                 .Take(1000).ToListAsync(ct))
             .OnlyReadableRepositories<TagView>(t => t.Repository);
-        api.MapGet("/pushes", async (IngestDbContext db, string? repository, string? digest, CancellationToken ct) =>
+        api.MapGet("/pushes", async (IngestDbContext db, ClaimsPrincipal user, string? repository, string? digest, CancellationToken ct) =>
             await db.Pushes.AsNoTracking()
                 .Where(p => (repository == null || p.Repository == repository) && (digest == null || p.Digest == digest))
+                .WhereReadable(user, p => p.Repository)
                 .OrderByDescending(p => p.PushedAt)
                 .Select(p => new PushView(p.Registry, p.Repository, p.Tag, p.Digest, p.Source, p.Actor, p.PushedAt))
                 .Take(1000).ToListAsync(ct))

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.LayerScanner.Infrastructure;
 using SupplyChainMesh.ServiceDefaults;
@@ -17,9 +18,10 @@ public static class ScansApi
     public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/scans").WithTags("Scans");
-        api.MapGet("/", async (ScannerDbContext db, string? repository, string? digest, CancellationToken ct) =>
+        api.MapGet("/", async (ScannerDbContext db, ClaimsPrincipal user, string? repository, string? digest, CancellationToken ct) =>
             (await db.Scans.AsNoTracking()
                 .Where(s => (repository == null || s.Repository == repository) && (digest == null || s.Digest == digest))
+                .WhereReadable(user, s => s.Repository)
                 .OrderByDescending(s => s.UpdatedAt).Take(500).ToListAsync(ct))
             .Select(s => new ScanView(s.CorrelationId, s.Registry, s.Repository, s.Digest, s.Tags, s.CurrentState, s.LayersDone.Count,
                 s.Layers.Count, s.FailureReason, s.CreatedAt, s.UpdatedAt, s.CompletedAt, s.ArtifactType)))

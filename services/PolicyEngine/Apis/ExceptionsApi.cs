@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -33,10 +34,13 @@ public static class ExceptionsApi
                 ? Results.Ok(View(e, time.GetUtcNow()))
                 : ApiRequests.NotFound($"Exception {id}"));
         api.MapPost("/", CreateAsync);
-        api.MapDelete("/{id:guid}", async (PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, Guid id, CancellationToken ct) =>
+        api.MapDelete("/{id:guid}", async (PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, ClaimsPrincipal user, Guid id, CancellationToken ct) =>
         {
             var stored = await db.Exceptions.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct);
-            if (stored is null || await db.Exceptions.Where(e => e.Id == id).ExecuteDeleteAsync(ct) == 0) return ApiRequests.NotFound($"Exception {id}");
+            if (stored is null) return ApiRequests.NotFound($"Exception {id}");
+            // Deleting a waiver needs the same rights as creating it (issue 7).
+            if (await WaiverAccess.ExceptionRefusalAsync(user, db, stored.Scope, stored.Target, ct) is { } refused) return refused;
+            if (await db.Exceptions.Where(e => e.Id == id).ExecuteDeleteAsync(ct) == 0) return ApiRequests.NotFound($"Exception {id}");
             await bus.Publish(PolicyChanges.Exception(stored, "deleted", time.GetUtcNow()), ct);
             return Results.NoContent();
         });
@@ -61,6 +65,7 @@ public static class ExceptionsApi
         var now = time.GetUtcNow();
         var errors = ExceptionValidator.Validate(exception, now);
         if (!errors.IsValid) return ApiRequests.Invalid(errors.ToDictionary());
+        if (await WaiverAccess.ExceptionRefusalAsync(request.HttpContext.User, db, exception.Scope, exception.Target, ct) is { } refused) return refused;
         var stored = new StoredException
         {
             Id = Guid.CreateVersion7(),

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
@@ -13,9 +14,10 @@ public static class VerdictsApi
 
     public static IEndpointRouteBuilder MapVerdictsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/verdicts", async (PolicyDbContext db, string? repository, string? digest, CancellationToken ct) =>
+        app.MapGet("/api/verdicts", async (PolicyDbContext db, ClaimsPrincipal user, string? repository, string? digest, CancellationToken ct) =>
             (await db.Verdicts.AsNoTracking()
                 .Where(v => (repository == null || v.Repository == repository) && (digest == null || v.Digest == digest))
+                .WhereReadable(user, v => v.Repository)
                 .OrderByDescending(v => v.EvaluatedAt).ThenBy(v => v.PolicyName).Take(500).ToListAsync(ct))
             .Select(v => new VerdictView(v.PolicyId, v.PolicyName, v.Registry, v.Repository, v.Digest, v.Tag.Length == 0 ? null : v.Tag,
                 v.Outcome, v.Fingerprint, v.TargetRepository, v.TargetTag, v.ReportId, v.EvaluatedAt, JsonNode.Parse(v.Document))))

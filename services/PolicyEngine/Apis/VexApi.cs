@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -31,8 +32,13 @@ public static class VexApi
                 ? Results.Ok(new VexView(v.Id, v.DocumentId, v.Format, v.StatementCount, v.Source, v.UploadedAt, v.UploadedBy, documents.Vex(v.Id, v.Document)))
                 : ApiRequests.NotFound($"VEX document {id}"));
         api.MapPost("/", UploadAsync);
-        api.MapDelete("/{id:guid}", async (PolicyDbContext db, DocumentCache documents, IPublishEndpoint bus, TimeProvider time, Guid id, CancellationToken ct) =>
+        api.MapDelete("/{id:guid}", async (PolicyDbContext db, DocumentCache documents, IPublishEndpoint bus, TimeProvider time, ClaimsPrincipal user, Guid id,
+            CancellationToken ct) =>
         {
+            var stored = await db.VexDocuments.AsNoTracking().Where(v => v.Id == id).Select(v => v.Document).SingleOrDefaultAsync(ct);
+            if (stored is null) return ApiRequests.NotFound($"VEX document {id}");
+            // Deleting a VEX document needs the same rights as uploading it (issue 7).
+            if (await WaiverAccess.VexRefusalAsync(user, db, documents.Vex(id, stored), ct) is { } refused) return refused;
             if (await db.VexDocuments.Where(v => v.Id == id).ExecuteDeleteAsync(ct) == 0) return ApiRequests.NotFound($"VEX document {id}");
             documents.ForgetVex(id);
             await bus.Publish(PolicyChanges.Vex(id, "deleted", time.GetUtcNow()), ct);
@@ -50,6 +56,7 @@ public static class VexApi
         var text = await reader.ReadToEndAsync(ct);
         var stored = Accept(text, "upload", request.HttpContext.User.Identity?.Name, time.GetUtcNow(), out var statements, out var problem);
         if (stored is null) return problem!;
+        if (await WaiverAccess.VexRefusalAsync(request.HttpContext.User, db, statements, ct) is { } refused) return refused;
         db.VexDocuments.Add(stored);
         await db.SaveChangesAsync(ct);
         documents.ForgetVex(stored.Id);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Promoter.Infrastructure;
 using SupplyChainMesh.Promoter.Model;
@@ -11,10 +12,11 @@ public static class PromoterApi
     public static IEndpointRouteBuilder MapPromoterApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/promotions").WithTags("Promotions");
-        api.MapGet("/", async (PromoterDbContext db, string? repository, string? digest, CancellationToken ct) =>
+        api.MapGet("/", async (PromoterDbContext db, ClaimsPrincipal user, string? repository, string? digest, CancellationToken ct) =>
             await db.Promotions.AsNoTracking()
                 .Where(p => repository == null || p.SourceRepository == repository || p.TargetRepository == repository)
                 .Where(p => digest == null || p.Digest == digest)
+                .WhereReadable(user, p => p.SourceRepository, p => p.TargetRepository)
                 .OrderByDescending(p => p.At).Take(500).ToListAsync(ct))
             .OnlyReadableRepositories<PromotionRecord>(p => p.SourceRepository, p => p.TargetRepository);
         return app;

@@ -33,6 +33,44 @@ public sealed class TokenServiceTests(GatewayStack stack)
     }
 
     [Fact]
+    public async Task A_token_is_a_valid_RS256_JWT_with_x5c_and_an_identical_request_soon_after_gets_it_again()
+    {
+        var repository = "dev/reuse-" + Guid.NewGuid().ToString("N")[..8];
+        var query = $"scope=repository:{repository}:pull,push";
+        var first = await GetTokenAsync("dev1", stack.DeveloperPassword, query);
+        var token = first.GetProperty("token").GetString()!;
+
+        // What a JWT library makes of it: the gateway's certificate verifies it, with the registry's iss and aud.
+        using var real = TokenSigningKey.FromPemFiles(stack.KeyPath, stack.CertificatePath);
+        var validated = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            IssuerSigningKey = new X509SecurityKey(real.Chain[0]),
+            ValidIssuer = "scm-gateway",
+            ValidAudience = "scm-registry",
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        });
+        Assert.True(validated.IsValid, validated.Exception?.Message);
+        var jwt = new JsonWebToken(token);
+        Assert.Equal("dev1", jwt.Subject);
+        Assert.Equal(32, jwt.Id.Length);
+        using (var header = JsonDocument.Parse(Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.', StringComparison.Ordinal)))))
+            Assert.Equal(Convert.ToBase64String(real.Chain[0].RawData), header.RootElement.GetProperty("x5c")[0].GetString());
+        Assert.Equal(300, first.GetProperty("expires_in").GetInt32());
+
+        // The same caller asking for the same access again gets the same token (one signature), never a longer life.
+        var again = await GetTokenAsync("dev1", stack.DeveloperPassword, query);
+        Assert.Equal(token, again.GetProperty("token").GetString());
+        Assert.InRange(again.GetProperty("expires_in").GetInt32(), 1, 300);
+        Assert.Equal(first.GetProperty("issued_at").GetString(), again.GetProperty("issued_at").GetString());
+        // Other access or another caller: a new token.
+        var other = await GetTokenAsync("dev1", stack.DeveloperPassword, $"scope=repository:{repository}:pull");
+        Assert.NotEqual(token, other.GetProperty("token").GetString());
+        var qa = await GetTokenAsync("qa1", stack.QaPassword, query);
+        Assert.NotEqual(token, qa.GetProperty("token").GetString());
+        Assert.Equal([$"repository:{repository}:pull"], AccessOf(qa.GetProperty("token").GetString()!));
+    }
+
+    [Fact]
     public async Task The_registry_refuses_tokens_signed_by_another_key_or_with_alg_none()
     {
         var trusted = await File.ReadAllTextAsync(stack.CertificatePath);

@@ -19,7 +19,7 @@ namespace SupplyChainMesh.Gateway.Tests.ServiceChecks;
 /// PolicyEngine and Ingest hosts (ports 9204, 9209), configured with <c>Identity:Forwarded:CertificatePath</c>.
 /// </summary>
 [Collection(GatewayStackCollection.Name)]
-public sealed class ServiceAccessTests(GatewayStack stack)
+public sealed partial class ServiceAccessTests(GatewayStack stack)
 {
     private const string Secret = "service-checks-secret";
 
