@@ -5,7 +5,8 @@ namespace SupplyChainMesh.Analysis.Layers;
 
 /// <summary>
 /// A forward-only read buffer over the decompressor: the decompressor inflates in long runs into one large buffer while
-/// the tar reader takes its 512-byte headers and 4 KiB skips from memory. It also counts what it read, enforces a byte
+/// the tar reader takes its 512-byte headers from memory and passes over unwanted data without copying it (seeking
+/// instead when the inner stream is a seekable plain tar). It also counts what it read, enforces a byte
 /// limit (decompression bombs), turns decompressor errors into typed ones and, once it failed, fails every later read
 /// the same way: a detector that swallows the error cannot make the tar reader continue on a broken stream.
 /// <para>
@@ -43,9 +44,6 @@ internal sealed class ReadAheadStream : Stream
     /// <summary>Bytes read from the inner stream so far.</summary>
     public long InnerBytes { get; private set; }
 
-    /// <summary>True once a reader asked for bytes and got none: the data ended.</summary>
-    public bool ConsumerSawEnd { get; private set; }
-
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -69,11 +67,7 @@ internal sealed class ReadAheadStream : Stream
             _start = _end = 0;
             var own = Buffer;
             while (_end < own.Length && !_innerEnded) FillOnce(own);
-            if (_start == _end)
-            {
-                ConsumerSawEnd = true;
-                return 0;
-            }
+            if (_start == _end) return 0;
         }
         var n = Math.Min(buffer.Length, _end - _start);
         Buffer.AsSpan(_start, n).CopyTo(buffer);
@@ -97,6 +91,88 @@ internal sealed class ReadAheadStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>
+    /// Reads exactly <paramref name="destination"/>'s length, or fewer only when the data ends (the count says how many):
+    /// a tar header taken from memory in one copy when it is buffered, which it nearly always is.
+    /// </summary>
+    public int ReadUpTo(Span<byte> destination)
+    {
+        if (_end - _start >= destination.Length)
+        {
+            ThrowIfFaulted();
+            Buffer.AsSpan(_start, destination.Length).CopyTo(destination);
+            _start += destination.Length;
+            return destination.Length;
+        }
+        var total = 0;
+        while (total < destination.Length)
+        {
+            var n = Read(destination[total..]);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Passes over <paramref name="count"/> bytes without copying them anywhere: inside the buffer by moving its start,
+    /// past it by seeking when the inner stream can (a plain tar read from a file), else by reading into the buffer and
+    /// dropping it. False when the data ends first.
+    /// </summary>
+    public bool Skip(long count)
+    {
+        ThrowIfFaulted();
+        var buffered = _end - _start;
+        if (count <= buffered)
+        {
+            _start += (int)count;
+            return true;
+        }
+        count -= buffered;
+        _start = _end = 0;
+        if (_inner.CanSeek)
+        {
+            // Bytes passed over still count towards the limit: the layer claims to be that large.
+            if (InnerBytes + count > _limit) throw Fault(LimitExceeded());
+            SeekInner(count);
+            InnerBytes += count;
+            return true;
+        }
+        var own = Buffer;
+        while (count > 0)
+        {
+            _start = _end = 0;
+            FillOnce(own);
+            if (_end == 0) return false;
+            var n = (int)Math.Min(count, _end);
+            _start = n;
+            count -= n;
+        }
+        return true;
+    }
+
+    private void SeekInner(long count)
+    {
+        try
+        {
+            _inner.Seek(count, SeekOrigin.Current);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Fault((e as LayerAnalysisException) ?? _translate?.Invoke(e) ?? e);
+        }
+    }
+
+    private Exception LimitExceeded() =>
+        _limitExceeded?.Invoke(_limit) ?? new InvalidDataException($"the stream is longer than {_limit} bytes");
+
+    /// <summary>Records <paramref name="error"/> as the fault every later read rethrows, and returns it to throw.</summary>
+    private Exception Fault(Exception error)
+    {
+        _fault = ExceptionDispatchInfo.Capture(error);
+        return error;
+    }
 
     /// <summary>Reads and discards everything left, so trailing compressed data is inflated and checked too.</summary>
     public void Drain()
@@ -122,9 +198,7 @@ internal sealed class ReadAheadStream : Stream
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var error = (e as LayerAnalysisException) ?? _translate?.Invoke(e) ?? e;
-            _fault = ExceptionDispatchInfo.Capture(error);
-            throw error;
+            throw Fault((e as LayerAnalysisException) ?? _translate?.Invoke(e) ?? e);
         }
         if (n == 0)
         {
@@ -133,12 +207,7 @@ internal sealed class ReadAheadStream : Stream
         }
         _end += n;
         InnerBytes += n;
-        if (InnerBytes > _limit)
-        {
-            var error = _limitExceeded?.Invoke(_limit) ?? new InvalidDataException($"the stream is longer than {_limit} bytes");
-            _fault = ExceptionDispatchInfo.Capture(error);
-            throw error;
-        }
+        if (InnerBytes > _limit) throw Fault(LimitExceeded());
     }
 
     public override void Flush()
