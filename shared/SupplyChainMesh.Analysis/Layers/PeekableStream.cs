@@ -56,13 +56,16 @@ internal sealed class PeekableStream(Stream inner) : Stream
     {
     }
 
-    /// <summary>Only forward from the current position: what the layer reader needs, and all a read-ahead allows.</summary>
+    /// <summary>
+    /// Only forward from the current position (what the layer reader needs), and never past the end of the source: the
+    /// position returned says how far it got, so a size that claims more than the file holds reads as truncation.
+    /// </summary>
     public override long Seek(long offset, SeekOrigin origin)
     {
         if (origin != SeekOrigin.Current || offset < 0) throw new NotSupportedException("only forward seeks from the current position");
         var fromHead = Math.Min(offset, Math.Max(0, _headLength - _headPosition));
         _headPosition += (int)fromHead;
-        var rest = offset - fromHead;
+        var rest = Math.Min(offset - fromHead, Math.Max(0, inner.Length - inner.Position));
         if (rest > 0)
         {
             inner.Seek(rest, SeekOrigin.Current);

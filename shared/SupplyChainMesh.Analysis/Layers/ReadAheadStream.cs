@@ -135,9 +135,9 @@ internal sealed class ReadAheadStream : Stream
         {
             // Bytes passed over still count towards the limit: the layer claims to be that large.
             if (InnerBytes + count > _limit) throw Fault(LimitExceeded());
-            SeekInner(count);
-            InnerBytes += count;
-            return true;
+            var moved = SeekInner(count);
+            InnerBytes += moved;
+            return moved == count;
         }
         var own = Buffer;
         while (count > 0)
@@ -152,11 +152,13 @@ internal sealed class ReadAheadStream : Stream
         return true;
     }
 
-    private void SeekInner(long count)
+    /// <summary>Seeks the inner stream forward; returns how far it got (less than asked at the end of the data).</summary>
+    private long SeekInner(long count)
     {
         try
         {
-            _inner.Seek(count, SeekOrigin.Current);
+            var before = _inner.Position;
+            return _inner.Seek(count, SeekOrigin.Current) - before;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
