@@ -27,6 +27,13 @@ public sealed record LayerAnalysisOptions
     public int BufferSize { get; init; } = 256 << 10;
 
     /// <summary>
+    /// Read (inflate, or hash to verify) the blob on a second thread while the tar walk and the detectors work on the
+    /// previous buffer: a layer then takes the longer of the two instead of their sum. On by default with more than one
+    /// core; not used for a plain tar in a seekable file, which is seeked over instead.
+    /// </summary>
+    public bool PrefetchOnOwnThread { get; init; } = Environment.ProcessorCount > 1;
+
+    /// <summary>
     /// Keep language packages whose file the OS package manager owns (Trivy drops them by default: the distribution's
     /// feed covers them).
     /// </summary>

@@ -107,7 +107,8 @@ public sealed class LayerReader
                 InvalidDataException or ZstdException => new LayerFormatException(digest, $"corrupt {what} data: {e.Message}", e),
                 EndOfStreamException => new LayerFormatException(digest, $"truncated {what} data: {e.Message}", e),
                 _ => null,
-            });
+            },
+            prefetch: _options.PrefetchOnOwnThread && !(compression == LayerCompression.None && compressed.CanSeek));
         var builder = new LayerAnalysisBuilder();
         var (entries, files) = ReadTar(digest, tarStream, builder, cancellationToken);
         var stats = new LayerStats(compressed.BytesRead, tarStream.InnerBytes, entries, files);

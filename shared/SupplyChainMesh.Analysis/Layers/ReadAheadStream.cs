@@ -11,7 +11,8 @@ namespace SupplyChainMesh.Analysis.Layers;
 /// the same way: a detector that swallows the error cannot make the tar reader continue on a broken stream.
 /// <para>
 /// Synchronous by design: a layer is read on a thread of its own, and the async adapters of the tar reader cost more
-/// than the whole tar walk (measured). Async reads complete synchronously.
+/// than the whole tar walk (measured). Async reads complete synchronously. With <c>prefetch</c>, the inner stream is
+/// read into a second buffer on another thread (<see cref="BufferPrefetcher"/>) while this one is consumed.
 /// </para>
 /// </summary>
 internal sealed class ReadAheadStream : Stream
@@ -21,6 +22,8 @@ internal sealed class ReadAheadStream : Stream
     private readonly Func<long, Exception>? _limitExceeded;
     private readonly Func<Exception, Exception?>? _translate;
     private byte[]? _buffer;
+    private byte[]? _spare;
+    private BufferPrefetcher? _prefetcher;
     private int _start;
     private int _end;
     private bool _innerEnded;
@@ -31,7 +34,8 @@ internal sealed class ReadAheadStream : Stream
         int bufferSize,
         long limit = long.MaxValue,
         Func<long, Exception>? limitExceeded = null,
-        Func<Exception, Exception?>? translate = null)
+        Func<Exception, Exception?>? translate = null,
+        bool prefetch = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 4096);
         _inner = inner;
@@ -39,6 +43,7 @@ internal sealed class ReadAheadStream : Stream
         _limitExceeded = limitExceeded;
         _translate = translate;
         _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        if (prefetch) _spare = ArrayPool<byte>.Shared.Rent(bufferSize);
     }
 
     /// <summary>Bytes read from the inner stream so far.</summary>
@@ -64,10 +69,8 @@ internal sealed class ReadAheadStream : Stream
         if (buffer.IsEmpty) return 0;
         if (_start == _end)
         {
-            _start = _end = 0;
-            var own = Buffer;
-            while (_end < own.Length && !_innerEnded) FillOnce(own);
-            if (_start == _end) return 0;
+            Refill();
+            if (_end == 0) return 0;
         }
         var n = Math.Min(buffer.Length, _end - _start);
         Buffer.AsSpan(_start, n).CopyTo(buffer);
@@ -131,7 +134,7 @@ internal sealed class ReadAheadStream : Stream
         }
         count -= buffered;
         _start = _end = 0;
-        if (_inner.CanSeek)
+        if (_spare is null && _inner.CanSeek)
         {
             // Bytes passed over still count towards the limit: the layer claims to be that large.
             if (InnerBytes + count > _limit) throw Fault(LimitExceeded());
@@ -139,11 +142,9 @@ internal sealed class ReadAheadStream : Stream
             InnerBytes += moved;
             return moved == count;
         }
-        var own = Buffer;
         while (count > 0)
         {
-            _start = _end = 0;
-            FillOnce(own);
+            Refill();
             if (_end == 0) return false;
             var n = (int)Math.Min(count, _end);
             _start = n;
@@ -180,16 +181,45 @@ internal sealed class ReadAheadStream : Stream
     public void Drain()
     {
         ThrowIfFaulted();
-        var own = Buffer;
-        while (!_innerEnded)
-        {
-            _start = _end = 0;
-            FillOnce(own);
-        }
+        while (!_innerEnded) Refill();
         _start = _end = 0;
     }
 
     private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(ReadAheadStream));
+
+    /// <summary>Drops what the buffer holds and fills it again: from the prefetch thread's buffer, or by reading.</summary>
+    private void Refill()
+    {
+        _start = _end = 0;
+        if (_innerEnded) return;
+        if (_spare is null)
+        {
+            var own = Buffer;
+            while (_end < own.Length && !_innerEnded) FillOnce(own);
+            return;
+        }
+        if (_prefetcher is null)
+        {
+            _prefetcher = new BufferPrefetcher(_inner);
+            _prefetcher.Fill(_spare);
+        }
+        int n;
+        bool ended;
+        try
+        {
+            n = _prefetcher.Take(out ended);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Fault((e as LayerAnalysisException) ?? _translate?.Invoke(e) ?? e);
+        }
+        (_buffer, _spare) = (_spare, Buffer);
+        _end = n;
+        InnerBytes += n;
+        if (ended) _innerEnded = true;
+        else _prefetcher.Fill(_spare);
+        if (InnerBytes > _limit) throw Fault(LimitExceeded());
+    }
 
     private void FillOnce(byte[] own)
     {
@@ -224,10 +254,14 @@ internal sealed class ReadAheadStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _buffer is { } buffer)
+        if (disposing)
         {
-            _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The prefetch thread may be writing into a buffer: it ends before the buffers go back to the pool.
+            _prefetcher?.Dispose();
+            _prefetcher = null;
+            if (_buffer is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+            if (_spare is { } spare) ArrayPool<byte>.Shared.Return(spare);
+            _buffer = _spare = null;
         }
         base.Dispose(disposing);
     }

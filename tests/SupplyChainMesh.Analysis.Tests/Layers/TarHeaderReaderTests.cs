@@ -167,6 +167,51 @@ public sealed class TarHeaderReaderTests
         Assert.Contains("truncated", truncated.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Reading the blob on a second thread (many small buffers handed over) finds exactly what one thread finds.</summary>
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("forward-only tar")]
+    public async Task Prefetching_on_a_second_thread_changes_nothing(string kind)
+    {
+        var layer = new TestLayer();
+        for (var i = 0; i < 200; i++)
+        {
+            layer.File($"d{i % 7}/f{i}.pkg", $"p{i} {i}.0\n" + new string('#', i * 97 % 5000));
+            layer.File($"d{i % 7}/skip{i}.bin", new byte[i * 131 % 9000]);
+        }
+        var tar = layer.Tar();
+        var blob = kind == "gzip" ? TestLayer.Compress(tar) : tar;
+
+        async Task<string> ReadAsync(bool prefetch, int bufferSize)
+        {
+            var options = new LayerAnalysisOptions { PrefetchOnOwnThread = prefetch, BufferSize = bufferSize };
+            var analysis = await new LayerReader([new LinePackageDetector()], options).ReadAsync("sha256:test", Open(blob, seekable: false), default);
+            Assert.Equal(200, analysis.Packages.Count);
+            return AnalysisJson.Serialize(analysis);
+        }
+
+        var expected = await ReadAsync(prefetch: false, 256 << 10);
+        Assert.Equal(expected, await ReadAsync(prefetch: true, 256 << 10));
+        Assert.Equal(expected, await ReadAsync(prefetch: true, 4096));
+    }
+
+    [Fact]
+    public async Task With_prefetching_a_truncated_or_corrupt_gzip_still_fails_typed()
+    {
+        var layer = new TestLayer();
+        for (var i = 0; i < 50; i++) layer.File($"f{i}.pkg", $"p{i} 1.0\n" + Convert.ToHexString(RandomNumberGenerator.GetBytes(3000)));
+        var blob = layer.Gzip();
+        var corrupt = (byte[])blob.Clone();
+        for (var i = 0; i < 64; i++) corrupt[corrupt.Length / 2 + i] ^= 0x5a;
+        var reader = new LayerReader([new LinePackageDetector()], new LayerAnalysisOptions { PrefetchOnOwnThread = true, BufferSize = 4096 });
+
+        var truncated = await Assert.ThrowsAsync<LayerFormatException>(() => reader.ReadAsync("sha256:test", Open(blob[..(blob.Length / 2)], false), default));
+        Assert.Contains("truncated", truncated.Message, StringComparison.Ordinal);
+        // Corrupt deflate data may inflate to garbage before the CRC check: then a tar header is what fails first.
+        var broken = await Assert.ThrowsAsync<LayerFormatException>(() => reader.ReadAsync("sha256:test", Open(corrupt, false), default));
+        Assert.Matches("corrupt gzip|malformed tar", broken.Message);
+    }
+
     /// <summary>
     /// Random byte changes in the headers of a real-shaped tar (checksums fixed up half the time, so the parser gets
     /// past them): the walk either reads a layer or fails with a typed error, and always ends.
