@@ -69,13 +69,12 @@ internal sealed class TarHeaderReader : IDisposable
                     ReadPax(size, ref paxPath, ref paxLink, ref paxSize);
                     continue;
                 case TarEntryType.GlobalExtendedAttributes:
-                {
-                    string? ignoredPath = null, ignoredLink = null;
-                    long? ignoredSize = null;
-                    ReadPax(size, ref ignoredPath, ref ignoredLink, ref ignoredSize);
+                    // Validated, not applied: a global path or size would rename or resize every later entry.
+                    string? globalPath = null, globalLink = null;
+                    long? globalSize = null;
+                    ReadPax(size, ref globalPath, ref globalLink, ref globalSize);
                     Start(block, type, ReadString(block.Slice(NameOffset, NameLength)), "", 0, dataLength: 0);
                     return true;
-                }
                 case TarEntryType.SparseFile:
                     throw new InvalidDataException("GNU sparse file entries are not supported");
             }
