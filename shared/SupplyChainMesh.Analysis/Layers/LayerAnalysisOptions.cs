@@ -27,6 +27,14 @@ public sealed record LayerAnalysisOptions
     public int BufferSize { get; init; } = 256 << 10;
 
     /// <summary>
+    /// Read (inflate, or hash to verify) the blob on a second thread while the tar walk and the detectors work on the
+    /// previous buffer. Off by default: on the 2-core machines measured, a gzip layer scanned at 1.34x GZipStream's time
+    /// with it against 1.12x without (the two threads compete for the same cores; the tar walk is too cheap to hide).
+    /// Never used for a plain tar in a seekable file, which is seeked over instead.
+    /// </summary>
+    public bool PrefetchOnOwnThread { get; init; }
+
+    /// <summary>
     /// Keep language packages whose file the OS package manager owns (Trivy drops them by default: the distribution's
     /// feed covers them).
     /// </summary>

@@ -9,7 +9,8 @@ namespace SupplyChainMesh.Analysis.Layers;
 /// <summary>
 /// Reads one layer blob in a single forward pass: detects the compression by magic bytes, inflates as a stream through
 /// large read-ahead buffers (never to disk, never whole in memory; gzip through <see cref="GzipInflateStream"/>, which
-/// feeds zlib large inputs), walks the tar with <see cref="TarReader"/>, records
+/// feeds zlib large inputs), walks the tar with <see cref="TarHeaderReader"/> (no per-entry objects; unwanted data passed
+/// over uncopied, or seeked over in a plain tar file), records
 /// whiteouts, and hands every file some detector wants to those detectors as a bounded stream.
 /// One bad entry is a reported problem; a broken blob or an exceeded limit is a typed <see cref="LayerAnalysisException"/>.
 /// </summary>
@@ -106,7 +107,8 @@ public sealed class LayerReader
                 InvalidDataException or ZstdException => new LayerFormatException(digest, $"corrupt {what} data: {e.Message}", e),
                 EndOfStreamException => new LayerFormatException(digest, $"truncated {what} data: {e.Message}", e),
                 _ => null,
-            });
+            },
+            prefetch: _options.PrefetchOnOwnThread && !(compression == LayerCompression.None && compressed.CanSeek));
         var builder = new LayerAnalysisBuilder();
         var (entries, files) = ReadTar(digest, tarStream, builder, cancellationToken);
         var stats = new LayerStats(compressed.BytesRead, tarStream.InnerBytes, entries, files);
@@ -116,47 +118,33 @@ public sealed class LayerReader
     private (long Entries, long Files) ReadTar(
         string digest, ReadAheadStream tarStream, LayerAnalysisBuilder builder, CancellationToken cancellationToken)
     {
-        using var tar = new TarReader(tarStream, leaveOpen: true);
+        using var tar = new TarHeaderReader(tarStream);
         var wanted = new List<IPackageDetector>(_detectors.Length);
         long entries = 0, files = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TarEntry? entry;
             try
             {
-                entry = tar.GetNextEntry(copyData: false);
+                if (!tar.MoveNext()) break;
             }
-            catch (LayerAnalysisException)
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
             {
-                throw;
-            }
-            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
-                                          or ArgumentException or OverflowException or NotSupportedException)
-            {
-                var reason = e is EndOfStreamException
-                    ? "truncated: the tar ends before its end-of-archive marker"
-                    : $"malformed tar: {e.Message}";
+                var reason = e is EndOfStreamException ? $"truncated: {e.Message}" : $"malformed tar: {e.Message}";
                 throw new LayerFormatException(digest, $"{reason} (after {tarStream.Position} bytes of tar)", e);
             }
-            if (entry is null) break;
             if (++entries > _options.MaxEntries)
                 throw new LayerTooLargeException(digest, $"the layer has more than {_options.MaxEntries} entries (MaxEntries)");
-            if (ReadEntry(entry, builder, wanted, cancellationToken)) files++;
+            if (ReadEntry(tar, builder, wanted, cancellationToken)) files++;
             tarStream.ThrowIfFaulted();
-        }
-        if (tarStream.ConsumerSawEnd)
-        {
-            throw new LayerFormatException(digest,
-                $"truncated: the tar ends after {tarStream.Position} bytes without its end-of-archive marker");
         }
         // The padding after the end marker is tiny; reading it lets the decompressor check its trailer (gzip CRC).
         tarStream.Drain();
         return (entries, files);
     }
 
-    /// <summary>Handles one entry; true when it was handed to detectors.</summary>
-    private bool ReadEntry(TarEntry entry, LayerAnalysisBuilder builder, List<IPackageDetector> wanted, CancellationToken cancellationToken)
+    /// <summary>Handles the reader's current entry; true when it was handed to detectors.</summary>
+    private bool ReadEntry(TarHeaderReader entry, LayerAnalysisBuilder builder, List<IPackageDetector> wanted, CancellationToken cancellationToken)
     {
         if (!TarPath.TryNormalize(entry.Name, out var path))
         {
@@ -191,7 +179,7 @@ public sealed class LayerReader
                 return false;
         }
 
-        var file = new LayerFile(path, entry.Length, (int)entry.Mode);
+        var file = new LayerFile(path, entry.Length, entry.Mode);
         wanted.Clear();
         foreach (var detector in _detectors)
         {
@@ -208,17 +196,17 @@ public sealed class LayerReader
             return true;
         }
 
-        var data = entry.DataStream ?? Stream.Null;
+        var data = entry.OpenData();
         if (wanted.Count == 1)
         {
-            Detect(wanted[0], file, new EntryContentStream(data, entry.Length), builder, cancellationToken);
+            Detect(wanted[0], file, data, builder, cancellationToken);
             return true;
         }
 
         if (wanted.TrueForAll(static d => d is IElfExecutableDetector))
         {
             // The binary detectors share one forward pass with bounded memory instead of a whole-file buffer.
-            DetectElf(wanted, file, new EntryContentStream(data, entry.Length), builder, cancellationToken);
+            DetectElf(wanted, file, data, builder, cancellationToken);
             return true;
         }
 
@@ -227,7 +215,8 @@ public sealed class LayerReader
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
-            data.ReadExactly(buffer.AsSpan(0, length));
+            // A short read means the tar ended inside this file: passing over the rest reports it as truncated.
+            if (data.ReadAtLeast(buffer.AsSpan(0, length), length, throwOnEndOfStream: false) < length) return true;
             foreach (var detector in wanted)
             {
                 using var content = new MemoryStream(buffer, 0, length, writable: false);

@@ -2,7 +2,8 @@ namespace SupplyChainMesh.Analysis.Layers;
 
 /// <summary>
 /// The blob as the decompressor reads it: the first bytes read ahead once (to detect the compression by its magic),
-/// then straight reads of the source, counted. No buffer of its own: the decompressor buffers its input.
+/// then straight reads of the source, counted. No buffer of its own: the decompressor buffers its input. Seeks forward
+/// from the current position when the source can (a plain tar in a file: the tar reader passes over unwanted data).
 /// </summary>
 internal sealed class PeekableStream(Stream inner) : Stream
 {
@@ -14,7 +15,7 @@ internal sealed class PeekableStream(Stream inner) : Stream
     public long BytesRead { get; private set; }
 
     public override bool CanRead => true;
-    public override bool CanSeek => false;
+    public override bool CanSeek => inner.CanSeek;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
 
@@ -55,7 +56,23 @@ internal sealed class PeekableStream(Stream inner) : Stream
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    /// <summary>
+    /// Only forward from the current position (what the layer reader needs), and never past the end of the source: the
+    /// position returned says how far it got, so a size that claims more than the file holds reads as truncation.
+    /// </summary>
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        if (origin != SeekOrigin.Current || offset < 0) throw new NotSupportedException("only forward seeks from the current position");
+        var fromHead = Math.Min(offset, Math.Max(0, _headLength - _headPosition));
+        _headPosition += (int)fromHead;
+        var rest = Math.Min(offset - fromHead, Math.Max(0, inner.Length - inner.Position));
+        if (rest > 0)
+        {
+            inner.Seek(rest, SeekOrigin.Current);
+            BytesRead += rest;
+        }
+        return Position;
+    }
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
