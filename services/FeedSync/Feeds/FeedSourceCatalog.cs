@@ -9,6 +9,9 @@ public sealed record FeedSourceDefinition(string Name, string? MirrorRoot, strin
 {
     /// <summary>Set when the source is the NVD CVE API 2.0 (paged, incremental), not a file.</summary>
     public NvdClientOptions? Nvd { get; init; }
+
+    /// <summary>NVD API: records committed per transaction.</summary>
+    public int NvdRecordsPerCommit { get; init; } = 10_000;
 }
 
 /// <summary>The sources FeedSync synchronises, from <see cref="FeedSyncOptions"/>: explicit <c>FeedSync:Sources</c>, else
@@ -31,7 +34,10 @@ public sealed class FeedSourceCatalog
                 throw new InvalidOperationException($"FeedSync:Sources:{name}:Format is required with a Url.");
             _sources[name] = new FeedSourceDefinition(name, o.MirrorRoot, source.Url is null ? source.Path ?? name : null, source.Url, format,
                 source.Interval ?? o.Interval, source.StaleAfter ?? o.StaleAfter)
-            { Nvd = IsNvdApi(name, source, format) ? NvdOptionsOf(source) : null };
+            {
+                Nvd = IsNvdApi(name, source, format) ? NvdOptionsOf(source) : null,
+                NvdRecordsPerCommit = Math.Max(1, source.RecordsPerCommit ?? 10_000),
+            };
         }
         if (o.Sources.Count == 0 && o.MirrorRoot is { } root && Directory.Exists(root))
         {

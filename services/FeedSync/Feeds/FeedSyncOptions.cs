@@ -45,6 +45,10 @@ public sealed class FeedSourceOptions
     /// <summary>First back-off after an NVD 403/429/5xx (default 6 s, doubling).</summary>
     public TimeSpan? InitialBackoff { get; set; }
 
+    /// <summary>NVD API: records committed per transaction (10,000). A first sync of the whole NVD (about 300,000 CVEs)
+    /// is then never held in memory whole; an interrupted one starts again from the last complete watermark.</summary>
+    public int? RecordsPerCommit { get; set; }
+
     public TimeSpan? Interval { get; set; }
 
     public TimeSpan? StaleAfter { get; set; }

@@ -87,7 +87,7 @@ public sealed class FeedSyncRunner(
         IReadOnlyList<FeedImportResult> results;
         try
         {
-            results = source.Nvd is not null ? [await nvd.SyncAsync(source, force, cancellationToken)]
+            results = source.Nvd is not null ? await nvd.SyncAsync(source, force, cancellationToken)
                 : source.Url is not null ? await DownloadAndImportAsync(source, force, cancellationToken)
                 : await importer.ImportFolderAsync(source.Name, MirrorRootOf(source), source.Folder!, force, cancellationToken);
         }

@@ -27,6 +27,7 @@ public sealed class NvdFeedSyncTests
                     Format = "nvd",
                     ApiKey = "test-key",
                     ResultsPerPage = 5,
+                    RecordsPerCommit = 7, // 16 records: committed as 7, 7 and 2
                     InitialBackoff = TimeSpan.FromMilliseconds(50),
                 },
             },
@@ -40,8 +41,8 @@ public sealed class NvdFeedSyncTests
         // First sync: refused once (403), then every record in pages of 5, each request with the key.
         nvd.ForbidNext = 1;
         var first = await sync.SyncAsync(source, force: false, CancellationToken.None);
-        Assert.Equal(16, first.Records);
-        Assert.Equal(16, first.Added);
+        Assert.Equal([7, 7, 2], first.Select(r => r.Records));
+        Assert.Equal(16, first.Sum(r => r.Added));
         var requests = nvd.Requests;
         Assert.Equal([403, 200, 200, 200, 200], requests.Select(r => r.Status));
         Assert.All(requests, r => Assert.Equal("test-key", r.ApiKey));
@@ -61,16 +62,28 @@ public sealed class NvdFeedSyncTests
         var asked = Assert.Single(increment);
         Assert.Equal(watermark, DateTimeOffset.Parse(QueryValue(asked.Query, "lastModStartDate")!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.NotNull(QueryValue(asked.Query, "lastModEndDate"));
-        Assert.Equal(2, second.Records);
-        Assert.Equal(2, second.Changed);
-        Assert.Equal(0, second.Added);
-        Assert.Equal(0, second.Withdrawn);
-        Assert.Equal(["CVE-2021-44228", "CVE-2023-4911"], second.ChangedIds.Order(StringComparer.Ordinal));
+        var changed = Assert.Single(second);
+        Assert.Equal(2, changed.Records);
+        Assert.Equal(2, changed.Changed);
+        Assert.Equal(0, changed.Added);
+        Assert.Equal(0, changed.Withdrawn);
+        Assert.Equal(["CVE-2021-44228", "CVE-2023-4911"], changed.ChangedIds.Order(StringComparer.Ordinal));
         var stored = Assert.Single(await store.FindAsync("CVE-2021-44228"));
         Assert.Contains("(re-analysed)", stored.RecordJson, StringComparison.Ordinal);
         // An increment withdraws nothing: the records it did not serve stay as they were.
         Assert.False(Assert.Single(await store.FindAsync("CVE-2020-8203")).Withdrawn);
         Assert.True(NvdFeedSync.ParseWatermark(await store.WatermarkAsync("nvd")) > watermark);
+    }
+
+    [Fact]
+    public void An_interrupted_sync_resumes_from_the_start_of_its_window()
+    {
+        var since = DateTimeOffset.Parse("2026-11-29T10:00:00.123Z", System.Globalization.CultureInfo.InvariantCulture);
+        var started = since.AddHours(6);
+        Assert.Equal(since, NvdFeedSync.ParseWatermark($"{NvdFeedSync.FormatWatermark(since)}#2@{NvdFeedSync.FormatWatermark(started)}"));
+        Assert.Null(NvdFeedSync.ParseWatermark($"#3@{NvdFeedSync.FormatWatermark(started)}")); // a first sync starts over
+        Assert.Equal(started, NvdFeedSync.ParseWatermark(NvdFeedSync.FormatWatermark(started)));
+        Assert.Null(NvdFeedSync.ParseWatermark(null));
     }
 
     private static string? QueryValue(string query, string name) =>
