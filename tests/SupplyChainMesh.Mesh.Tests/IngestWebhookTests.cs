@@ -15,11 +15,12 @@ public sealed class IngestWebhookTests
     private const string Secret = "test-webhook-secret";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    // Ready before use: a host disposed while its bus still starts leaves consumers behind on the shared queues.
+    // Ready before use, and on a broker virtual host of the test's own: a host of another test that was disposed while
+    // its bus still started would otherwise take this test's messages from the shared queues.
     private static async Task<MeshHost<IngestOptions>> StartIngestAsync(string? rabbitUri = null) =>
         await Pipeline.PipelineHosts.ReadyAsync(new MeshHost<IngestOptions>(new Dictionary<string, string?>
         {
-            ["RabbitMq:Uri"] = rabbitUri ?? await BackingServices.RabbitMqUriAsync(),
+            ["RabbitMq:Uri"] = rabbitUri ?? await BackingServices.FreshVirtualHostAsync("ingest"),
             ["ConnectionStrings:Postgres"] = await BackingServices.FreshDatabaseAsync("ingest"),
             ["Ingest:WebhookSecret"] = Secret,
         }));
@@ -49,8 +50,9 @@ public sealed class IngestWebhookTests
     [Fact]
     public async Task A_manifest_push_is_published_once_even_when_the_registry_sends_it_twice()
     {
-        await using var probe = await BusProbe<ImagePushed>.StartAsync();
-        await using var ingest = await StartIngestAsync();
+        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
+        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
+        await using var ingest = await StartIngestAsync(bus);
         using var client = ingest.CreateClient();
         var digest = RandomDigest();
         var body = Envelope(Guid.NewGuid().ToString(), "dev/app", "latest", digest);
@@ -112,10 +114,10 @@ public sealed class IngestWebhookTests
     [Fact]
     public async Task When_the_broker_is_down_the_push_gets_503_and_a_retry_after_it_returns_is_published()
     {
-        var rabbit = new Uri(await BackingServices.RabbitMqUriAsync());
+        var rabbit = new Uri(await BackingServices.FreshVirtualHostAsync("ingest"));
         await using var proxy = new TcpProxy(rabbit.Host, rabbit.Port);
         var viaProxy = new UriBuilder(rabbit) { Port = proxy.Port }.Uri.ToString();
-        await using var probe = await BusProbe<ImagePushed>.StartAsync();
+        await using var probe = await BusProbe<ImagePushed>.StartAsync(rabbit.ToString());
         await using var ingest = await StartIngestAsync(viaProxy);
         using var client = ingest.CreateClient();
         await HealthReadinessTests.WaitForReadyAsync(client, HttpStatusCode.OK);

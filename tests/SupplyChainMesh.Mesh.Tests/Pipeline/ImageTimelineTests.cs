@@ -32,9 +32,10 @@ public sealed class ImageTimelineTests
     [Fact]
     public async Task Events_out_of_order_and_repeated_make_one_forward_moving_status_with_history()
     {
-        await using var ingest = await ScanRequestTests.IngestAsync();
+        var rabbitMq = await BackingServices.FreshVirtualHostAsync("timeline");
+        await using var ingest = await ScanRequestTests.IngestAsync(rabbitMq);
         using var client = ingest.CreateClient();
-        await using var probe = await BusProbe<ImagePromoted>.StartAsync();
+        await using var probe = await BusProbe<ImagePromoted>.StartAsync(rabbitMq);
         var bus = probe.Bus;
         var image = new ImageIdentity(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "latest", IngestWebhookTests.RandomDigest());
         var layers = new[] { IngestWebhookTests.RandomDigest(), IngestWebhookTests.RandomDigest() };
@@ -76,6 +77,24 @@ public sealed class ImageTimelineTests
         Assert.Equal([$"{image.Registry}/qa/app:latest"], promoted.PromotedTo);
         Assert.Equal(1, promoted.History.Count(h => h.Kind == "assessed"));
         Assert.Equal(["pushed", "layer-scanned", "scanned", "assessed", "policy-violated", "layer-scanned", "promoted"], promoted.History.Select(h => h.Kind).ToArray());
+    }
+
+    [Fact]
+    public async Task An_OCI_artifact_is_shown_as_an_artifact_attached_to_its_image_not_as_a_scan()
+    {
+        var rabbitMq = await BackingServices.FreshVirtualHostAsync("timeline");
+        await using var ingest = await ScanRequestTests.IngestAsync(rabbitMq);
+        using var client = ingest.CreateClient();
+        await using var probe = await BusProbe<ArtifactPushed>.StartAsync(rabbitMq);
+        var artifact = new ImageIdentity(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), null, IngestWebhookTests.RandomDigest());
+        var subject = IngestWebhookTests.RandomDigest();
+
+        await probe.Bus.Publish(new ImagePushed { Image = artifact, MediaType = "application/vnd.oci.image.manifest.v1+json", PushedAt = DateTimeOffset.UtcNow, Source = "distribution", EventId = "a1" });
+        await probe.Bus.Publish(new ArtifactPushed { Artifact = artifact, ArtifactType = "application/vnd.openvex+json", SubjectDigest = subject });
+        var status = await WaitForStateAsync(client, artifact, "artifact");
+        var shown = status.History.Single(h => h.Kind == "artifact").Summary;
+        Assert.Contains("application/vnd.openvex+json", shown, StringComparison.Ordinal);
+        Assert.Contains(subject[..19], shown, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,10 +12,12 @@ public sealed class ScanRequestTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    internal static async Task<MeshHost<IngestOptions>> IngestAsync() =>
+    /// <param name="rabbitMq">The test's own broker virtual host (a new one when null): a host of another test that was
+    /// disposed while its bus still started would otherwise take this test's messages from the shared queues.</param>
+    internal static async Task<MeshHost<IngestOptions>> IngestAsync(string? rabbitMq = null) =>
         await PipelineHosts.ReadyAsync(new MeshHost<IngestOptions>(new Dictionary<string, string?>
         {
-            ["RabbitMq:Uri"] = await BackingServices.RabbitMqUriAsync(),
+            ["RabbitMq:Uri"] = rabbitMq ?? await BackingServices.FreshVirtualHostAsync("ingest"),
             ["ConnectionStrings:Postgres"] = await BackingServices.FreshDatabaseAsync("ingest"),
             ["Ingest:WebhookSecret"] = "pipeline-secret",
             ["Registry:Url"] = $"http://{BackingServices.Registry}",
@@ -29,8 +31,9 @@ public sealed class ScanRequestTests
         var repository = PipelineHosts.UniqueRepository("dev/app");
         await Skopeo.PushAsync("bookworm-minbase", BackingServices.Registry, $"{repository}:latest");
         var digest = await Skopeo.DigestAsync(BackingServices.Registry, $"{repository}:latest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync();
-        await using var ingest = await IngestAsync();
+        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
+        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
+        await using var ingest = await IngestAsync(bus);
         using var client = ingest.CreateClient();
 
         var first = await client.PostAsJsonAsync("/api/images/scan", new { reference = $"{BackingServices.Registry}/{repository}:latest" });
