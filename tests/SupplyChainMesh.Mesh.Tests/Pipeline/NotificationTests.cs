@@ -20,12 +20,13 @@ public sealed class NotificationTests
     public async Task A_subscriber_gets_the_event_signed_with_its_secret_and_retried_after_a_failure()
     {
         await using var receiver = new WebhookReceiver(PipelineHosts.WebhookPort);
-        await using var host = await PipelineHosts.PromoterAsync(new Dictionary<string, string?>
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var host = await PipelineHosts.PromoterAsync(bus, new Dictionary<string, string?>
         {
             ["Notifications:AllowedHosts:0"] = $"127.0.0.1:{PipelineHosts.WebhookPort}",
         });
         using var client = host.CreateClient();
-        await using var probe = await BusProbe<ImagePromoted>.StartAsync();
+        await using var probe = await BusProbe<ImagePromoted>.StartAsync(bus);
 
         var created = await client.PostAsJsonAsync("/api/subscriptions", new { url = receiver.Url, secret = Secret, events = PromotedAndScanFailed });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -67,7 +68,7 @@ public sealed class NotificationTests
     [InlineData("http://127.0.0.1:9185/hooks/", Secret, "image.exploded", "events")]
     public async Task A_subscription_outside_the_allow_list_or_incomplete_gets_400(string url, string secret, string kind, string field)
     {
-        await using var host = await PipelineHosts.PromoterAsync(new Dictionary<string, string?>
+        await using var host = await PipelineHosts.PromoterAsync(await BackingServices.FreshVirtualHostAsync("promoter"), new Dictionary<string, string?>
         {
             ["Notifications:AllowedHosts:0"] = $"127.0.0.1:{PipelineHosts.WebhookPort}",
         });

@@ -19,11 +19,14 @@ public static class PipelineHosts
 
     public static string UniqueRepository(string path) => $"pipeline-{Guid.NewGuid():N}"[..21] + "/" + path;
 
-    public static async Task<MeshHost<PromotionState>> PromoterAsync(IDictionary<string, string?>? extra = null)
+    /// <param name="rabbitMq">The test's own broker virtual host (<see cref="BackingServices.FreshVirtualHostAsync"/>): a
+    /// host of another test that was disposed while its bus still started would otherwise take this test's messages.</param>
+    /// <param name="extra">Settings added or replaced.</param>
+    public static async Task<MeshHost<PromotionState>> PromoterAsync(string rabbitMq, IDictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>
         {
-            ["RabbitMq:Uri"] = await BackingServices.RabbitMqUriAsync(),
+            ["RabbitMq:Uri"] = rabbitMq,
             ["ConnectionStrings:Postgres"] = await BackingServices.FreshDatabaseAsync("promoter"),
             ["Registry:Url"] = $"http://{BackingServices.Registry}",
             ["Promoter:RetryDelaySeconds"] = "0.2",

@@ -13,13 +13,14 @@ public sealed class PoisonMessageTests
     [Fact]
     public async Task A_PolicySatisfied_without_an_image_ends_in_the_promotion_error_queue()
     {
-        await using var host = await PipelineHosts.PromoterAsync();
+        var bus = await BackingServices.FreshVirtualHostAsync("poison");
+        await using var host = await PipelineHosts.PromoterAsync(bus);
         var messageId = Guid.NewGuid();
         var body = $$$"""
             {"messageId":"{{{messageId}}}","messageType":["urn:message:SupplyChainMesh.Contracts:PolicySatisfied"],
              "message":{"image":null,"policyId":"{{{Guid.NewGuid()}}}","policyName":"p","targetRepository":"qa/app","targetTag":"latest","action":"copy","fingerprint":"f"}}
             """;
-        var factory = new ConnectionFactory { Uri = new Uri(await BackingServices.RabbitMqUriAsync()) };
+        var factory = new ConnectionFactory { Uri = new Uri(bus) };
         await using var connection = await factory.CreateConnectionAsync();
         await WaitForExchangeAsync(connection, "promotion-saga");
         await using (var channel = await connection.CreateChannelAsync())

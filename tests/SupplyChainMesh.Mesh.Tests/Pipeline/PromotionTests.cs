@@ -29,8 +29,9 @@ public sealed class PromotionTests
     {
         var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
         var target = source.Repository.Replace("/dev/app", "/qa/app", StringComparison.Ordinal);
-        await using var promoted = await BusProbe<ImagePromoted>.StartAsync();
-        await using var host = await PipelineHosts.PromoterAsync();
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);
+        await using var host = await PipelineHosts.PromoterAsync(bus);
 
         var satisfied = PipelineHosts.Satisfied(source, target);
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => promoted.Bus.Publish(satisfied)));
@@ -52,8 +53,9 @@ public sealed class PromotionTests
     {
         await using var second = await LocalRegistry.StartAsync(PipelineHosts.SecondRegistryPort);
         var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
-        await using var promoted = await BusProbe<ImagePromoted>.StartAsync();
-        await using var host = await PipelineHosts.PromoterAsync(new Dictionary<string, string?>
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);
+        await using var host = await PipelineHosts.PromoterAsync(bus, new Dictionary<string, string?>
         {
             ["Promoter:Registries:0:Source"] = BackingServices.Registry,
             ["Promoter:Registries:0:Target"] = second.Host,
@@ -75,8 +77,9 @@ public sealed class PromotionTests
     {
         var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "candidate");
         var target = source.Repository.Replace("/dev/app", "/release/app", StringComparison.Ordinal);
-        await using var promoted = await BusProbe<ImagePromoted>.StartAsync();
-        await using var host = await PipelineHosts.PromoterAsync();
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);
+        await using var host = await PipelineHosts.PromoterAsync(bus);
 
         await promoted.Bus.Publish(PipelineHosts.Satisfied(source, target, "stable", action: "move"));
 
@@ -94,8 +97,9 @@ public sealed class PromotionTests
     public async Task A_registry_that_keeps_failing_ends_in_PromotionFailed_after_the_retries()
     {
         var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
-        await using var failed = await BusProbe<PromotionFailed>.StartAsync();
-        await using var host = await PipelineHosts.PromoterAsync(new Dictionary<string, string?> { ["Registry:MaxRetries"] = "0" });
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var failed = await BusProbe<PromotionFailed>.StartAsync(bus);
+        await using var host = await PipelineHosts.PromoterAsync(bus, new Dictionary<string, string?> { ["Registry:MaxRetries"] = "0" });
 
         // Nothing listens on the dead port: every attempt is refused, a fault that may pass, so it is retried.
         var deadTarget = $"127.0.0.1:{PipelineHosts.DeadRegistryPort}/qa/app";
@@ -113,8 +117,9 @@ public sealed class PromotionTests
     public async Task A_manifest_the_registry_does_not_have_fails_at_once_without_retries()
     {
         var image = new ImageIdentity(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "latest", IngestWebhookTests.RandomDigest());
-        await using var failed = await BusProbe<PromotionFailed>.StartAsync();
-        await using var host = await PipelineHosts.PromoterAsync();
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var failed = await BusProbe<PromotionFailed>.StartAsync(bus);
+        await using var host = await PipelineHosts.PromoterAsync(bus);
 
         await failed.Bus.Publish(PipelineHosts.Satisfied(image, "qa/app"));
 
