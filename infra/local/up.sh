@@ -105,6 +105,9 @@ wait_ready() {
 export FeedSync__MirrorRoot=${FeedSync__MirrorRoot:-$SCM_SHARED_DIR/feeds}
 # The gateway's first administrator (a local-development default; set SCM_ADMIN_PASSWORD for anything else).
 export Identity__BootstrapAdmin__Password=${SCM_ADMIN_PASSWORD:-scm-local-dev-admin}
+# The registry's token realm is this stack's gateway: registry clients fetch their tokens there, and outbound
+# connections to loopback are refused unless the host is listed exactly (Outbound:AllowedHosts, the SSRF guard).
+export Outbound__AllowedHosts__0=${Outbound__AllowedHosts__0:-127.0.0.1:$PORT_BASE}
 # Promotion notifications may go to subscribers on this machine only.
 export Notifications__AllowedHosts__0=${Notifications__AllowedHosts__0:-127.0.0.1}
 for s in "${SERVICES[@]}"; do
