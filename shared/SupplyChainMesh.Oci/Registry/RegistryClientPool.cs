@@ -8,10 +8,6 @@ public sealed class RegistryClientPool(Func<string, RegistryClientOptions> optio
 {
     private readonly ConcurrentDictionary<string, Lazy<RegistryClient>> _clients = new(StringComparer.OrdinalIgnoreCase);
 
-    public RegistryClientPool(RegistrySettings settings) : this(settings.OptionsFor)
-    {
-    }
-
     /// <param name="settings">The service's <c>Registry</c> section.</param>
     /// <param name="connect">Opens every connection (a service's outbound allow-list check).</param>
     public RegistryClientPool(RegistrySettings settings, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect)
