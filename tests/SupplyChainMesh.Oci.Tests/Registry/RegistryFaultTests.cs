@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using SupplyChainMesh.Oci.Manifests;
@@ -24,12 +25,12 @@ public class RegistryFaultTests(FakeRegistryServer server) : IClassFixture<FakeR
         var port = TestPorts.Take();
         using var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
-        var accepted = new List<Socket>();
+        var accepted = new ConcurrentQueue<Socket>();
         var acceptLoop = Task.Run(async () =>
         {
             try
             {
-                while (true) accepted.Add(await listener.AcceptSocketAsync());
+                while (true) accepted.Enqueue(await listener.AcceptSocketAsync());
             }
             catch (SocketException) { }
             catch (ObjectDisposedException) { }
@@ -43,6 +44,10 @@ public class RegistryFaultTests(FakeRegistryServer server) : IClassFixture<FakeR
 
         var ex = await Assert.ThrowsAsync<RegistryTimeoutException>(() => client.GetManifestAsync("dev/app", "latest"));
         Assert.Contains("did not answer", ex.Message, StringComparison.Ordinal);
+        // The retry's connection completes in the kernel's backlog; the accept loop may take it only
+        // after the client has already given up, so wait for it (bounded) before closing the listener.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (accepted.Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(20);
         listener.Stop();
         await acceptLoop;
         Assert.True(accepted.Count >= 2, $"expected a retry on a new connection, saw {accepted.Count}");
