@@ -85,7 +85,7 @@ for size in "${SIZES[@]}"; do build_image "$size"; done
 ((${#SIZES[@]} > 1)) && build_all_layers && SIZES+=(all)
 if [[ -z ${SCM:-} ]]; then  # SCM=/path/to/scm measures another build (e.g. a baseline) without publishing
   echo "building scm (Release)..." >&2
-  dotnet publish "$ROOT/services/Cli" -c Release -o "$OUT/scm" --nologo -v q >&2
+  dotnet publish "$ROOT/services/Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$OUT/scm" --nologo -v q >&2
   SCM=$OUT/scm/scm
 fi
 

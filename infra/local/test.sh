@@ -7,7 +7,7 @@
 # 1. installs the backing services' packages (quick when present)
 # 2. starts RabbitMQ, PostgreSQL and the registry (services.sh up; ones already up are reused)
 # 3. builds the real test images once (test-images.sh; a stamp skips it afterwards)
-# 4. dotnet tool restore; dotnet build SupplyChainMesh.sln -c Release
+# 4. dotnet tool restore; dotnet build SupplyChainMesh.sln -c Release; the native (AOT) scm the Cli tests compare
 # 5. dotnet test SupplyChainMesh.sln -c Release --no-build, TRX files under .local/test-results/<time>/
 # 6. stops the backing services it started (not ones that were already running), whatever happened
 # Ends with a line 'N passed, N failed' and the exit code of `dotnet test`.
@@ -63,6 +63,13 @@ log "build took $(elapsed "$t0")"
 t0=$(now_ms)
 dotnet format SupplyChainMesh.sln --verify-no-changes --no-restore -v quiet
 log "format check took $(elapsed "$t0")"
+
+# scm ships native (AOT-compiled, trimmed); the Cli tests check that build against the JIT one (NativeScmTests).
+t0=$(now_ms)
+ensure_commands gcc:gcc   # native AOT links with the C toolchain
+dotnet publish services/Cli -c Release -r linux-x64 -p:PublishAot=true -o "$SCM_LOCAL/scm-native" -nologo -v q
+export SCM_NATIVE_SCM=$SCM_LOCAL/scm-native/scm
+log "native scm published in $(elapsed "$t0")"
 
 t0=$(now_ms)
 rc=0

@@ -117,7 +117,7 @@ internal static class CatalogueCommands
                 ["details"] = Node(Details),
                 ["layers"] = new JsonArray([.. Layers.Select(l => (JsonNode)new JsonObject { ["digest"] = l.Digest, ["analysis"] = Node(l.Analysis) })]),
             };
-            return JsonSerializer.SerializeToElement(json);
+            return JsonTable.ToElement(json);
         }
 
         private static JsonNode? Node(JsonElement? element) => element is { } e ? JsonNode.Parse(e.GetRawText()) : null;
@@ -150,10 +150,10 @@ internal static class CatalogueCommands
                     JsonTable.Write(console, packages, ["type", "name", "version", "path"], $"Packages of {digest}");
                 var inLayer = findings.Where(f => LayerOf(f) == digest).ToList();
                 if (inLayer.Count > 0)
-                    JsonTable.Write(console, JsonSerializer.SerializeToElement(inLayer), FindingColumns, $"Findings of {digest}");
+                    JsonTable.Write(console, JsonTable.ToArray(inLayer), FindingColumns, $"Findings of {digest}");
             }
             var elsewhere = findings.Where(f => LayerOf(f) is not { } l || Layers.All(x => x.Digest != l)).ToList();
-            if (elsewhere.Count > 0) JsonTable.Write(console, JsonSerializer.SerializeToElement(elsewhere), FindingColumns, "Findings");
+            if (elsewhere.Count > 0) JsonTable.Write(console, JsonTable.ToArray(elsewhere), FindingColumns, "Findings");
             await output.FlushAsync().ConfigureAwait(false);
         }
 

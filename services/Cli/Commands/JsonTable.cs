@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Spectre.Console;
 
 namespace SupplyChainMesh.Cli.Commands;
@@ -11,6 +13,26 @@ namespace SupplyChainMesh.Cli.Commands;
 internal static class JsonTable
 {
     private const int MaxCell = 80;
+
+    // Without the reflection-based serializer: scm is published native AOT, where that one is not available.
+    public static JsonElement ToElement(JsonNode node)
+    {
+        using var document = JsonDocument.Parse(node.ToJsonString());
+        return document.RootElement.Clone();
+    }
+
+    public static JsonElement ToArray(IEnumerable<JsonElement> elements)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var element in elements) element.WriteTo(writer);
+            writer.WriteEndArray();
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
 
     public static async Task WriteAsync(TextWriter output, JsonElement answer, IReadOnlyList<string> columns)
     {

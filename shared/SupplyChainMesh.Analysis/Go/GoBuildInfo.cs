@@ -63,7 +63,9 @@ internal sealed record GoBuildInfo(string GoVersion, string? MainPath, GoModule?
         if (value.Length < 2 || value[0] != '"' || value[^1] != '"') return value;
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<string>(value) ?? value;
+            // strconv.Quote's escapes are a subset of JSON's; a JsonDocument (not the serializer) keeps this AOT-safe.
+            using var quoted = System.Text.Json.JsonDocument.Parse(value);
+            return quoted.RootElement.GetString() ?? value;
         }
         catch (System.Text.Json.JsonException)
         {
