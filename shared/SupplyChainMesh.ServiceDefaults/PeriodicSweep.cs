@@ -40,8 +40,9 @@ public abstract class PeriodicSweep(IServiceScopeFactory scopes, TimeProvider ti
             {
                 logger.LogWarning(ex, "Sweep for {What} failed; trying again in {Interval}", What, interval);
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: a sweep cut short (cancelled, or its connection torn down) is no failure.
                 return;
             }
         }
