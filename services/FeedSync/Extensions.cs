@@ -44,6 +44,7 @@ internal static class Extensions
         builder.Services.AddSingleton<FeedSyncRunner>();
         builder.Services.AddSingleton<FeedScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FeedScheduler>());
+        builder.Services.AddHostedService<PackageCollector>();
 
         builder.AddMessaging(x => x.AddConsumer<ImageScannedConsumer>());
         return builder;

@@ -1,10 +1,8 @@
 using MassTransit;
-using Microsoft.Extensions.Options;
 using SupplyChainMesh.Ingest.Infrastructure;
 using SupplyChainMesh.Ingest.Requests;
 using SupplyChainMesh.Ingest.Timeline;
 using SupplyChainMesh.Ingest.Webhooks;
-using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Persistence.Startup;
 using SupplyChainMesh.ServiceDefaults;
 
@@ -16,9 +14,7 @@ internal static class Extensions
     {
         builder.AddServiceDatabase<IngestDbContext>(IngestDbContext.Schema);
         builder.AddMessaging(x => x.AddConsumer<ImageTimelineConsumer, ImageTimelineConsumerDefinition>());
-        builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
-        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value,
-            sp.GetRequiredService<OutboundAllowList>().ConnectAsync));
+        builder.Services.AddRegistryClientPool();
         builder.Services.AddScoped<ScanRequestResolver>();
         builder.Services.AddHttpClient<ScanProgressClient>(http =>
             http.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));

@@ -1,11 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using SupplyChainMesh.Analysis.Layers;
 using SupplyChainMesh.LayerScanner.Infrastructure;
 using SupplyChainMesh.LayerScanner.Scanning;
 using SupplyChainMesh.LayerScanner.Workers;
-using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Persistence.Sagas;
 using SupplyChainMesh.Persistence.Startup;
 using SupplyChainMesh.ServiceDefaults;
@@ -25,9 +23,7 @@ internal static class Extensions
         builder.Services.AddSingleton(new AnalyzerIdentity(analyzer.AnalyzerVersion));
 
         // The robot account's credentials go only to the mesh's registry (Registry:Url) and Registry:TrustedHosts.
-        builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
-        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value,
-            sp.GetRequiredService<OutboundAllowList>().ConnectAsync));
+        builder.Services.AddRegistryClientPool();
         builder.Services.AddSingleton<IImageResolver, RegistryImageResolver>();
         builder.Services.AddScoped<ILayerFindingsIndex, LayerFindingsIndex>();
         builder.Services.AddScoped<LayerDispatcher>();

@@ -56,7 +56,7 @@ internal static class Extensions
         {
             x.AddConsumer<ImageAssessedConsumer, ImageAssessedConsumerDefinition>();
             x.AddConsumer<ReevaluationConsumer, ReevaluationConsumerDefinition>();
-            x.AddConsumer<ArtifactPushedConsumer>();
+            x.AddConsumer<ArtifactPushedConsumer, ArtifactPushedConsumerDefinition>();
             // Every replica its own temporary queue: each drops its caches on every change and verdict.
             x.AddConsumer<CacheInvalidationConsumer>().Endpoint(e =>
             {

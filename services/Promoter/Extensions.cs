@@ -1,6 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.Options;
-using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Persistence.Sagas;
 using SupplyChainMesh.Persistence.Startup;
 using SupplyChainMesh.Promoter.Infrastructure;
@@ -21,11 +19,9 @@ internal static class Extensions
                 new OutboundTarget($"Promoter:Registries:{i}:Source", r.Source, IsRegistry: true),
                 new OutboundTarget($"Promoter:Registries:{i}:Target", r.Target, IsRegistry: true),
             }));
-        builder.Services.AddOptions<RegistrySettings>().BindConfiguration(RegistrySettings.Section);
         builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new RegistryClientPool(sp.GetRequiredService<IOptions<RegistrySettings>>().Value,
-            sp.GetRequiredService<OutboundAllowList>().ConnectAsync));
+        builder.Services.AddRegistryClientPool();
         builder.Services.AddScoped<PromoteImageActivity>();
         builder.Services.AddHostedService<DeliverySender>();
         builder.AddMessaging(x =>

@@ -18,6 +18,9 @@ public sealed class FeedSyncOptions
 
     /// <summary>How often the scheduler looks for due sources.</summary>
     public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often distinct packages that no stored inventory holds any more are deleted.</summary>
+    public TimeSpan PackageCollectionInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class FeedSourceOptions

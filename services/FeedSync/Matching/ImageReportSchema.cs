@@ -54,6 +54,22 @@ public static class ImageReportSchema
             vulnerability_ids text[] NOT NULL,
             new_ids text[] NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_reports_image ON "{schema}".reports (image_id, created_at DESC);
+        {PackageReferences(schema)}
+        """;
+
+    /// <summary>
+    /// Every inventory row's package must exist: a foreign key, so that collecting unreferenced packages
+    /// (<see cref="ImageReportStore.CollectUnreferencedPackagesAsync"/>) can never leave an inventory row pointing at
+    /// nothing, whatever the interleaving with a scan that is storing its inventory (PostgreSQL's referential check sees
+    /// the latest committed rows, not the collecting statement's snapshot). Idempotent.
+    /// </summary>
+    public static string PackageReferences(string schema) => $"""
+        DO $references$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'fk_image_packages_package' AND connamespace = '{schema}'::regnamespace) THEN
+                ALTER TABLE "{schema}".image_packages ADD CONSTRAINT fk_image_packages_package
+                    FOREIGN KEY (package_id) REFERENCES "{schema}".packages (package_id);
+            END IF;
+        END $references$;
         """;
 
     /// <summary>

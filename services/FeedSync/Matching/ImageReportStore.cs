@@ -175,7 +175,7 @@ public sealed partial class ImageReportStore(NpgsqlDataSource dataSource)
 
     // The inventory as references to the distinct packages: new packages are added (a concurrent scan adding the same one
     // is waited for by the unique index; inserting in digest order keeps two such scans from deadlocking), then each row
-    // points at its package.
+    // points at its package (its foreign key locks the package against collection until this transaction ends).
     private static async Task SavePackagesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid imageId, ImageInventory inventory, CancellationToken cancellationToken)
     {
         await using (var cmd = new NpgsqlCommand("CREATE TEMP TABLE incoming_packages (ordinal integer, package_key text, layer_index integer, layer_digest text, package jsonb) ON COMMIT DROP", conn, tx))
@@ -208,7 +208,11 @@ public sealed partial class ImageReportStore(NpgsqlDataSource dataSource)
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue(imageId);
-            await cmd.ExecuteNonQueryAsync(cancellationToken);
+            // Short only when a package was collected between the two statements (see CollectUnreferencedPackagesAsync):
+            // failing rolls the scan back, and the message's retry stores the package again.
+            var referenced = await cmd.ExecuteNonQueryAsync(cancellationToken);
+            if (referenced != inventory.Packages.Count)
+                throw new InvalidOperationException($"Image {imageId}: {inventory.Packages.Count - referenced} of its packages were collected while its inventory was stored; storing it again.");
         }
     }
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
+using SupplyChainMesh.ServiceDefaults;
 
 namespace SupplyChainMesh.PolicyEngine.Reevaluation;
 
@@ -12,39 +13,27 @@ namespace SupplyChainMesh.PolicyEngine.Reevaluation;
 /// the exception, so the notices of several replicas, or of a restart, are one message to the inbox.
 /// </summary>
 public sealed class ExceptionExpiryWatcher(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<ExceptionExpiryWatcher> logger)
-    : BackgroundService
+    : PeriodicSweep(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromSeconds(configuration.GetValue("PolicyEngine:ExpiryCheckSeconds", 30.0));
-        var since = time.GetUtcNow() - TimeSpan.FromDays(1);
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                since = await PublishExpiredAsync(since, stoppingToken);
-            }
-            catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                logger.LogWarning(ex, "Looking for expired exceptions failed; trying again in {Interval}", interval);
-            }
-        }
-    }
+    // Only the sweep loop touches it, one sweep at a time; a failed sweep leaves it, so the next one looks again.
+    private DateTimeOffset _since = time.GetUtcNow() - TimeSpan.FromDays(1);
 
-    private async Task<DateTimeOffset> PublishExpiredAsync(DateTimeOffset since, CancellationToken ct)
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(configuration.GetValue("PolicyEngine:ExpiryCheckSeconds", 30.0));
+
+    protected override string What => "expired exceptions";
+
+    protected override async Task SweepAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PolicyDbContext>();
-        var expired = await db.Exceptions.AsNoTracking().Where(e => e.ExpiresAt > since && e.ExpiresAt <= now).ToListAsync(ct);
-        var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        var now = Time.GetUtcNow();
+        var db = services.GetRequiredService<PolicyDbContext>();
+        var expired = await db.Exceptions.AsNoTracking().Where(e => e.ExpiresAt > _since && e.ExpiresAt <= now).ToListAsync(cancellationToken);
+        var publish = services.GetRequiredService<IPublishEndpoint>();
         foreach (var exception in expired)
         {
             var notice = PolicyChanges.Exception(exception, "expired", exception.ExpiresAt!.Value);
-            await publish.Publish(notice, c => c.MessageId = DeterministicId.For("exception-expired", $"{exception.Id}@{exception.ExpiresAt:O}"), ct);
-            logger.LogInformation("Exception {Id} for {Vulnerability} expired at {ExpiresAt}", exception.Id, exception.VulnerabilityId, exception.ExpiresAt);
+            await publish.Publish(notice, c => c.MessageId = DeterministicId.For("exception-expired", $"{exception.Id}@{exception.ExpiresAt:O}"), cancellationToken);
+            Logger.LogInformation("Exception {Id} for {Vulnerability} expired at {ExpiresAt}", exception.Id, exception.VulnerabilityId, exception.ExpiresAt);
         }
-        return now;
+        _since = now;
     }
 }

@@ -18,7 +18,7 @@ public sealed class EndToEndMesh : IAsyncLifetime
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromMinutes(3);
     private readonly string _instance = $"e2e{Guid.NewGuid():N}"[..11];
     private readonly Dictionary<string, ServiceProcess> _services = [];
-    private RegistryProcess? _registry;
+    private DistributionRegistry? _registry;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -26,7 +26,7 @@ public sealed class EndToEndMesh : IAsyncLifetime
 
     public TcpProxy Database { get; private set; } = null!;
 
-    public RegistryProcess Registry => _registry ?? throw new InvalidOperationException("not started");
+    public DistributionRegistry Registry => _registry ?? throw new InvalidOperationException("not started");
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -53,7 +53,11 @@ public sealed class EndToEndMesh : IAsyncLifetime
             ["PolicyEngine"] = FreePort.Next(),
             ["Promoter"] = FreePort.Next(),
         };
-        _registry = await RegistryProcess.StartAsync(new Uri($"http://127.0.0.1:{ports["Ingest"]}/api/registry/events"), WebhookSecret);
+        _registry = await DistributionRegistry.StartAsync(FreePort.Next(), new()
+        {
+            NotifyUrl = new Uri($"http://127.0.0.1:{ports["Ingest"]}/api/registry/events"),
+            NotifySecret = WebhookSecret,
+        });
 
         var environment = new Dictionary<string, string>
         {

@@ -6,7 +6,8 @@ namespace SupplyChainMesh.Mesh.Tests.EndToEnd;
 /// <summary>
 /// One of the mesh's services as a real operating-system process (the built <c>SupplyChainMesh.X.dll</c> under
 /// <c>services/X/bin/&lt;configuration&gt;</c>), configured by environment variables like a deployment, its output kept in
-/// <c>.local/test-logs</c>. Can be stopped and started again to simulate a crash or a restart.
+/// <c>.local/test-logs</c>. Can be stopped and started again to simulate a crash or a restart. It dies with the test
+/// runner (<see cref="TiedProcess"/>), so an interrupted run leaves no service holding ports and queues.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -50,19 +51,21 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         if (IsRunning) return;
         var directory = ProgramDirectory();
-        var start = new ProcessStartInfo("dotnet", $"SupplyChainMesh.{_service}.dll")
+        var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add($"SupplyChainMesh.{_service}.dll");
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in _environment) start.Environment[key] = value;
         _log ??= new StreamWriter(_logPath, append: true) { AutoFlush = true };
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        // Tied to the test runner: a killed runner takes its service processes with it.
+        var process = new Process { StartInfo = TiedProcess.For(start), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Write(e.Data);
         process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.Start();

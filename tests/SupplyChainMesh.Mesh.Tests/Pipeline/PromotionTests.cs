@@ -51,7 +51,7 @@ public sealed class PromotionTests
     [Fact]
     public async Task A_promotion_to_another_registry_streams_the_blobs_and_keeps_the_digest()
     {
-        await using var second = await LocalRegistry.StartAsync(PipelineHosts.SecondRegistryPort);
+        await using var second = await DistributionRegistry.StartAsync(PipelineHosts.SecondRegistryPort);
         var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
         var bus = await BackingServices.FreshVirtualHostAsync("promoter");
         await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);

@@ -39,6 +39,7 @@ public sealed class PolicyEngineHost : WebApplicationFactory<PolicyInputs>
             ["RabbitMq:Uri"] = await BackingServices.RabbitMqUriAsync(),
             ["PolicyEngine:EvaluationQueue"] = $"policy-test-{Guid.NewGuid():N}",
             ["PolicyEngine:ReevaluationQueue"] = $"policy-reevaluation-test-{Guid.NewGuid():N}",
+            ["PolicyEngine:ArtifactQueue"] = $"policy-artifacts-test-{Guid.NewGuid():N}",
             ["PolicyEngine:TemporaryQueue"] = "true",
             // Nothing listens there: assessments come from the recorded double.
             ["Services:FeedSync"] = "http://127.0.0.1:9179",

@@ -3,6 +3,7 @@ using SupplyChainMesh.Oci.Copying;
 using SupplyChainMesh.Oci.Manifests;
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Oci.Tests.Infrastructure;
+using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Oci.Tests.Copying;
 
@@ -32,7 +33,7 @@ public class ImageCopierTests(RegistryFixture registry)
     [Fact]
     public async Task Copy_across_registries_streams_every_blob_and_keeps_the_digest()
     {
-        await using var second = await LocalRegistry.StartAsync();
+        await using var second = await DistributionRegistry.StartAsync(TestPorts.Take());
         using var source = registry.CreateClient();
         using var target = new RegistryClient(second.Host);
         var report = await new ImageCopier(source, target).CopyAsync(registry.DevApps, "latest", "qa/apps", "v1");
@@ -57,7 +58,7 @@ public class ImageCopierTests(RegistryFixture registry)
         var multi = registry.Repo("dev/multi");
         var index = await PushIndexAsync(registry, client, multi);
 
-        await using var second = await LocalRegistry.StartAsync();
+        await using var second = await DistributionRegistry.StartAsync(TestPorts.Take());
         using var other = new RegistryClient(second.Host);
         foreach (var (target, copier, repo) in new[] { (client, new ImageCopier(client, client), registry.Repo("qa/multi")), (other, new ImageCopier(client, other), "qa/multi") })
         {

@@ -1,5 +1,6 @@
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Oci.Tests.Infrastructure;
+using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Oci.Tests.Registry;
 
@@ -9,7 +10,7 @@ public class BasicAuthRegistryTests
     [Fact]
     public async Task Basic_auth_challenge_is_answered_with_credentials_and_refused_without()
     {
-        await using var registry = await LocalRegistry.StartAsync(await Tools.HtpasswdLineAsync("alice", "s3cret-pw"));
+        await using var registry = await DistributionRegistry.StartAsync(TestPorts.Take(), new() { HtpasswdLine = await Tools.HtpasswdLineAsync("alice", "s3cret-pw") });
         await Tools.SkopeoPushAsync("bookworm-minbase", registry.Host, "dev/app:latest", credentials: "alice:s3cret-pw");
 
         using var anonymous = new RegistryClient(registry.Host);

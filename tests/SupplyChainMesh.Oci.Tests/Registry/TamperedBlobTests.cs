@@ -2,6 +2,7 @@ using SupplyChainMesh.Oci.References;
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Oci.Sources;
 using SupplyChainMesh.Oci.Tests.Infrastructure;
+using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Oci.Tests.Registry;
 
@@ -11,7 +12,7 @@ public class TamperedBlobTests
     [Fact]
     public async Task A_tampered_layer_and_config_end_in_DigestMismatchException()
     {
-        await using var registry = await LocalRegistry.StartAsync();
+        await using var registry = await DistributionRegistry.StartAsync(TestPorts.Take());
         await Tools.SkopeoPushAsync("bookworm-minbase", registry.Host, "dev/app:latest");
         using var client = new RegistryClient(registry.Host);
         var manifest = (await client.GetManifestAsync("dev/app", "latest")).Manifest!;
