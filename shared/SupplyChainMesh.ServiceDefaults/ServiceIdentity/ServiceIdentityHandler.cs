@@ -11,7 +11,17 @@ public sealed class ServiceIdentityHandler(ServiceTokenSource tokens) : Delegati
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!tokens.Enabled) return await base.SendAsync(request, cancellationToken);
-        var token = await tokens.GetAsync(cancellationToken);
+        string token;
+        try
+        {
+            token = await tokens.GetAsync(cancellationToken);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            // The gateway refused the robot (revoked, disabled): answer as the callee would without an identity. A
+            // refusal is no transient fault, so the resilience handler does not retry it (it would an exception).
+            return new HttpResponseMessage(ex.StatusCode.Value) { RequestMessage = request, ReasonPhrase = "Service identity refused by the gateway" };
+        }
         request.Headers.Remove(ForwardedIdentityExtensions.Header);
         request.Headers.TryAddWithoutValidation(ForwardedIdentityExtensions.Header, token);
         var response = await base.SendAsync(request, cancellationToken);

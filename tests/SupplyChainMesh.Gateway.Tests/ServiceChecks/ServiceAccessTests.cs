@@ -139,7 +139,7 @@ public sealed partial class ServiceAccessTests(GatewayStack stack)
             new[] { new Claim("sub", Guid.NewGuid().ToString()), new Claim("name", name) }.Concat(grants.Select(g => new Claim(ForwardedIdentityExtensions.GrantClaim, g))),
             "test"));
 
-    private static string Envelope(string repository, string digest) =>
+    internal static string Envelope(string repository, string digest) =>
         $$$"""
         {"events":[{"id":"{{{Guid.NewGuid()}}}","timestamp":"2026-11-29T18:36:31.15403207Z","action":"push",
           "target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":345,"digest":"{{{digest}}}","length":345,"repository":"{{{repository}}}",
@@ -148,5 +148,5 @@ public sealed partial class ServiceAccessTests(GatewayStack stack)
           "actor":{},"source":{"addr":"vm:5050","instanceID":"i1"}}]}
         """;
 
-    private static string RandomDigest() => "sha256:" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+    internal static string RandomDigest() => "sha256:" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
 }
