@@ -44,6 +44,18 @@ public sealed partial class ServiceAccessTests(GatewayStack stack)
         // Without an identity the service refuses outright (it is configured for the gateway's).
         using var anonymous = await SendAsync(http, HttpMethod.Post, "/api/policies", null, policy);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        // Deleting needs what creating needed: an admin of dev (the source) is refused with a problem, the policy stays.
+        var id = (await qaAdmin.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        using (var refused = await SendAsync(http, HttpMethod.Delete, $"/api/policies/{id}", Principal("dev-lead", "dev/*=admin")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("'qa'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var kept = await SendAsync(http, HttpMethod.Get, $"/api/policies/{id}", Principal("reader", "dev/*=read"))) Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        using (var deleted = await SendAsync(http, HttpMethod.Delete, $"/api/policies/{id}", Principal("qa-lead", "qa/*=admin"))) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using (var gone = await SendAsync(http, HttpMethod.Get, $"/api/policies/{id}", Principal("reader", "dev/*=read"))) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
     [Fact]
