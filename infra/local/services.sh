@@ -24,9 +24,9 @@
 # Registry authentication: token auth by default (issue 7): the registry trusts only tokens of the gateway's token
 # service (realm http://127.0.0.1:$SCM_PORT_BASE/auth/token, SCM_PORT_BASE default 8080, or SCM_REGISTRY_TOKEN_REALM):
 # an RSA key and a self-signed certificate are made with openssl under $SCM_STATE_DIR/token-signing, the registry gets
-# them as rootcertbundle, and `env` exports Identity__TokenSigning__* for the gateway (and, with
-# SCM_FORWARDED_IDENTITY=1, Identity__Forwarded__CertificatePath for the services: opt-in, because the services' calls
-# to each other carry no forwarded identity yet and would be refused). Until the gateway answers, the registry accepts no push or
+# them as rootcertbundle, and `env` exports Identity__TokenSigning__* for the gateway and
+# Identity__Forwarded__CertificatePath for the services, which then check every caller's forwarded identity (the
+# services' calls to each other carry their robot's, see up.sh; SCM_FORWARDED_IDENTITY=0 opts out). Until the gateway answers, the registry accepts no push or
 # pull at all (up.sh starts the gateway first). SCM_REGISTRY_AUTH=none runs it open (test.sh does: the tests push
 # without credentials). A registry already running keeps its configuration: `services.sh down registry` first.
 # =============================================================================
@@ -380,7 +380,7 @@ cmd_env() {
     ensure_token_signing
     q Identity__TokenSigning__KeyPath "$TOKEN_DIR/token.key"
     q Identity__TokenSigning__CertificatePath "$TOKEN_DIR/token.crt"
-    if [[ ${SCM_FORWARDED_IDENTITY:-0} == 1 ]]; then q Identity__Forwarded__CertificatePath "$TOKEN_DIR/token.crt"; fi
+    if [[ ${SCM_FORWARDED_IDENTITY:-1} != 0 ]]; then q Identity__Forwarded__CertificatePath "$TOKEN_DIR/token.crt"; fi
   fi
 }
 

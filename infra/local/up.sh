@@ -13,7 +13,9 @@
 # Env: SCM_CONFIGURATION (Release), SCM_SKIP_BUILD=1 to reuse the last build, SCM_DEMO=0 to skip the main job.
 # The registry runs with token auth against the gateway (services.sh; SCM_REGISTRY_AUTH=none for an open one): the
 # gateway seeds robot accounts (promoter: pull dev/*, push qa/* and prod/*; scanner, ingest, policyengine: pull) with
-# tokens kept in $SCM_STATE_DIR/robots/, each service gets its robot's as Registry:Username/Password, and a user
+# tokens kept in $SCM_STATE_DIR/robots/, each service gets its robot's as Registry:Username/Password and as
+# Identity:Service:Robot/Token (its calls to other services carry the robot's forwarded identity, which every service
+# checks: Identity:Forwarded:CertificatePath from services.sh; SCM_FORWARDED_IDENTITY=0 turns the checks off), and a user
 # `developer` (team developers: dev/* read-write; password SCM_DEVELOPER_PASSWORD) pushes in the main job. The gateway
 # is started and ready before the others: until it answers, the registry grants nothing.
 # =============================================================================
@@ -56,12 +58,13 @@ fi
 
 ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/health/ready"; }
 
-# The robot account each service talks to the registry as (the gateway seeds them: appsettings Identity:Seed:Robots,
-# index 0 promoter, 1 scanner, 2 ingest, 3 policyengine).
-ROBOTS=(promoter scanner ingest policyengine)
+# The robot account each service talks to the registry and to other services as (the gateway seeds them: appsettings
+# Identity:Seed:Robots, index 0 promoter, 1 scanner, 2 ingest, 3 policyengine, 4 feedsync).
+ROBOTS=(promoter scanner ingest policyengine feedsync)
 robot_of() {
   case $1 in
     Promoter) echo promoter ;; LayerScanner) echo scanner ;; Ingest) echo ingest ;; PolicyEngine) echo policyengine ;;
+    FeedSync) echo feedsync ;;
   esac
 }
 
@@ -69,7 +72,8 @@ start_service() {
   local name=$1 port=$2 pidfile=$RUN/$1.pid robot credentials=()
   robot=$(robot_of "$name")
   if [[ $SCM_REGISTRY_AUTH == token && -n $robot ]]; then
-    credentials=("Registry__Username=$robot" "Registry__Password=$(robot_token "$robot")")
+    credentials=("Registry__Username=$robot" "Registry__Password=$(robot_token "$robot")"
+      "Identity__Service__Robot=$robot" "Identity__Service__Token=$(robot_token "$robot")")
   fi
   if pid_alive "$pidfile"; then
     log "$name: already running (pid $(cat "$pidfile")) on $port"; return

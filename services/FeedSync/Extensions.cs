@@ -38,7 +38,8 @@ internal static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NvdFeedSync>();
         builder.Services.AddHttpClient<LayerAnalysisClient>(c =>
-            c.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));
+            c.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"))
+            .AddServiceIdentity();
         builder.Services.AddSingleton<MatcherHolder>();
         builder.Services.AddSingleton<ImageRematcher>();
         builder.Services.AddSingleton<FeedSyncRunner>();

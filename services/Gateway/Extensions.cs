@@ -69,6 +69,7 @@ internal static partial class Extensions
         app.MapDefaultEndpoints();
         app.MapBackendHealth();
         app.MapAuthTokenApi();
+        app.MapServiceTokenApi();
         app.MapTokensApi();
         app.MapUsersApi();
         app.MapTeamsApi();

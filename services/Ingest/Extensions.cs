@@ -17,7 +17,8 @@ internal static class Extensions
         builder.Services.AddRegistryClientPool();
         builder.Services.AddScoped<ScanRequestResolver>();
         builder.Services.AddHttpClient<ScanProgressClient>(http =>
-            http.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"));
+            http.BaseAddress = new Uri(builder.Configuration["Services:LayerScanner"] ?? "http://127.0.0.1:8082"))
+            .AddServiceIdentity();
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<PushRecorder>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -23,7 +23,8 @@ internal static class Extensions
 
         // The assessment of an image comes from FeedSync, which owns the vulnerability reports.
         var feedSync = builder.Configuration["Services:FeedSync"] ?? "http://127.0.0.1:8083";
-        builder.Services.AddHttpClient<IAssessmentSource, FeedSyncAssessmentSource>(c => c.BaseAddress = new Uri(feedSync.TrimEnd('/') + "/"));
+        builder.Services.AddHttpClient<IAssessmentSource, FeedSyncAssessmentSource>(c => c.BaseAddress = new Uri(feedSync.TrimEnd('/') + "/"))
+            .AddServiceIdentity();
 
         // VEX attached to images as OCI referrers: one client per registry, few retries (the look-up has its own timeout).
         builder.Services.AddOptions<ReferrerVexOptions>().BindConfiguration(ReferrerVexOptions.Section);

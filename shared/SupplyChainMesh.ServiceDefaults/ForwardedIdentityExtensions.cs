@@ -14,7 +14,9 @@ namespace SupplyChainMesh.ServiceDefaults;
 /// Opt-in for a service: trust the caller identity the gateway forwards in <c>X-SCM-Identity</c> (a short-lived JWT
 /// signed with the gateway's key) and nothing else, so the service can check again what it owns. Configuration
 /// <c>Identity:Forwarded</c>: <c>CertificatePath</c> (PEM of the gateway's signing certificate; required),
-/// <c>Issuer</c> (default <c>scm-gateway</c>), <c>Audience</c> (default <c>scm-services</c>).
+/// <c>Issuer</c> (default <c>scm-gateway</c>), <c>Audience</c> (default <c>scm-services</c>), <c>AnonymousHttpsPaths</c>
+/// (paths served without an identity when they come over HTTPS: the Kubernetes API server calling the admission webhook
+/// on its TLS port, which authenticates the webhook by its certificate and sends no identity; none by default).
 /// Wire it with <c>builder.AddForwardedIdentity()</c> and <c>app.UseForwardedIdentity()</c> (both do nothing while
 /// <c>CertificatePath</c> is unset): every <c>/api</c> call then needs a valid identity, a call naming a repository
 /// (<c>?repository=</c>) needs read on it, and handlers use <see cref="CanAccess"/> / <see cref="IsNamespaceAdmin"/>
@@ -66,7 +68,7 @@ public static class ForwardedIdentityExtensions
             };
         });
         builder.Services.AddAuthorization();
-        builder.Services.AddSingleton<ForwardedIdentityMarker>();
+        builder.Services.AddSingleton(new ForwardedIdentityMarker(section.GetSection("AnonymousHttpsPaths").Get<string[]>() ?? []));
         return builder;
     }
 
@@ -75,13 +77,14 @@ public static class ForwardedIdentityExtensions
     /// was configured.</summary>
     public static WebApplication UseForwardedIdentity(this WebApplication app)
     {
-        if (app.Services.GetService<ForwardedIdentityMarker>() is null) return app;
+        if (app.Services.GetService<ForwardedIdentityMarker>() is not { } marker) return app;
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (path.StartsWithSegments("/api") && !path.StartsWithSegments("/api/registry"))
+            if (path.StartsWithSegments("/api") && !path.StartsWithSegments("/api/registry")
+                && !(context.Request.IsHttps && marker.AnonymousHttpsPaths.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase))))
             {
                 if (context.User.Identity?.IsAuthenticated != true)
                 {
@@ -127,7 +130,7 @@ public static class ForwardedIdentityExtensions
             ? repository.Length > pattern.Length - 1 && repository.StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.Ordinal)
             : string.Equals(pattern, repository, StringComparison.Ordinal));
 
-    private sealed class ForwardedIdentityMarker;
+    private sealed record ForwardedIdentityMarker(string[] AnonymousHttpsPaths);
 
     private static int IndexOfLevel(string level) => level switch
     {

@@ -62,6 +62,9 @@ public sealed class ForwardingOptions
     /// <summary>Audience of the <c>X-SCM-Identity</c> JWT the gateway sends to services.</summary>
     public string Audience { get; set; } = "scm-services";
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Lifetime of a service's own identity (<c>POST /auth/service-token</c>), which the service caches: it
+    /// bounds how long a revoked robot's calls still pass (plus the services' 30 s clock skew).</summary>
+    public TimeSpan ServiceTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed class SeedOptions

@@ -28,6 +28,23 @@ public sealed class ForwardedIdentitySigner(TokenSigningKey key, IOptions<Identi
         if (_cache.TryGetValue(cacheKey, out var cached) && cached.RenewAfter > now) return cached.Token;
 
         var o = options.Value;
+        var token = Sign(principal, now, o.Forwarding.Lifetime);
+        if (_cache.Count >= MaxCached) _cache.Clear();
+        _cache[cacheKey] = (token, now.Add(o.Forwarding.Lifetime / 2));
+        return token;
+    }
+
+    /// <summary>A service's own identity (<c>POST /auth/service-token</c>): signed afresh, for
+    /// <see cref="ForwardingOptions.ServiceTokenLifetime"/>, which the caller caches.</summary>
+    public (string Token, TimeSpan Lifetime) SignForService(ClaimsPrincipal robot)
+    {
+        var lifetime = options.Value.Forwarding.ServiceTokenLifetime;
+        return (Sign(robot, clock.GetUtcNow(), lifetime), lifetime);
+    }
+
+    private string Sign(ClaimsPrincipal principal, DateTimeOffset now, TimeSpan lifetime)
+    {
+        var o = options.Value;
         var claims = new Dictionary<string, object>();
         foreach (var group in principal.Claims.GroupBy(c => c.Type))
         {
@@ -36,18 +53,15 @@ public sealed class ForwardedIdentitySigner(TokenSigningKey key, IOptions<Identi
             else if (group.Key == CallerClaims.Grant)
                 claims[group.Key] = group.Select(c => c.Value).ToArray();
         }
-        var token = Handler.CreateToken(new SecurityTokenDescriptor
+        return Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = o.TokenSigning.Issuer,
             Audience = o.Forwarding.Audience,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
-            Expires = now.Add(o.Forwarding.Lifetime).UtcDateTime,
+            Expires = now.Add(lifetime).UtcDateTime,
             SigningCredentials = key.Credentials,
             Claims = claims,
         });
-        if (_cache.Count >= MaxCached) _cache.Clear();
-        _cache[cacheKey] = (token, now.Add(o.Forwarding.Lifetime / 2));
-        return token;
     }
 }

@@ -35,13 +35,7 @@ public static class PoliciesApi
         });
         api.MapPost("/", CreateAsync);
         api.MapPut("/{id:guid}", UpdateAsync);
-        api.MapDelete("/{id:guid}", async (PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, Guid id, CancellationToken ct) =>
-        {
-            var source = await db.Policies.Where(p => p.Id == id).Select(p => p.SourcePattern).SingleOrDefaultAsync(ct);
-            if (source is null || await db.Policies.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 0) return ApiRequests.NotFound($"Policy {id}");
-            await bus.Publish(PolicyChanges.Policy(id, "deleted", time.GetUtcNow(), source), ct);
-            return Results.NoContent();
-        });
+        api.MapDelete("/{id:guid}", DeleteAsync);
         api.MapPost("/dry-run", DryRunApi.DryRunAsync);
         return app;
     }
@@ -127,6 +121,19 @@ public static class PoliciesApi
         await bus.Publish(PolicyChanges.Policy(id, "updated", stored.UpdatedAt, previousSource, stored.SourcePattern), ct);
         request.HttpContext.Response.Headers[HeaderNames.ETag] = ApiRequests.ETag(stored.Version);
         return Results.Ok(View(stored));
+    }
+
+    /// <summary>Deleting needs what changing needs: admin of the namespace the policy promotes into (checked here too,
+    /// not only at the gateway, which lets any namespace admin through).</summary>
+    private static async Task<IResult> DeleteAsync(Guid id, HttpContext http, PolicyDbContext db, IPublishEndpoint bus, TimeProvider time, CancellationToken ct)
+    {
+        var stored = await db.Policies.AsNoTracking().Where(p => p.Id == id).Select(p => new { p.SourcePattern, p.Document }).SingleOrDefaultAsync(ct);
+        if (stored is null) return ApiRequests.NotFound($"Policy {id}");
+        if (PolicyJson.TryReadPolicy(stored.Document, out _) is { } policy && PolicyAccess.Refusal(http.User, policy) is { } refused)
+            return refused;
+        if (await db.Policies.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 0) return ApiRequests.NotFound($"Policy {id}");
+        await bus.Publish(PolicyChanges.Policy(id, "deleted", time.GetUtcNow(), stored.SourcePattern), ct);
+        return Results.NoContent();
     }
 
     /// <summary>The policy in the body, validated by the library; a name is also required here (it must be unique).</summary>

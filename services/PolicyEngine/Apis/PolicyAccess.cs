@@ -5,8 +5,8 @@ using SupplyChainMesh.ServiceDefaults;
 namespace SupplyChainMesh.PolicyEngine.Apis;
 
 /// <summary>
-/// The service's own check of a policy write (issue 7): only admins of the namespace a policy promotes into may create
-/// or change it. The caller comes from the gateway's forwarded identity; when that is not configured (tests, the
+/// The service's own check of a policy write (issue 7): only admins of the namespace a policy promotes into may create,
+/// change or delete it. The caller comes from the gateway's forwarded identity; when that is not configured (tests, the
 /// end-to-end mesh without a gateway) no caller is signed in and the gateway's coarse check is the only one.
 /// </summary>
 internal static class PolicyAccess
@@ -18,7 +18,7 @@ internal static class PolicyAccess
         return user.IsNamespaceAdmin(ns)
             ? null
             : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not an admin of the target namespace",
-                detail: $"Only admins of '{ns}' may create or change a policy that promotes into '{action.TargetRepository}'.");
+                detail: $"Only admins of '{ns}' may create, change or delete a policy that promotes into '{action.TargetRepository}'.");
     }
 
     /// <summary>The first path segment of the target, after a registry host if it names one (<c>host:5000/qa/app</c>).</summary>

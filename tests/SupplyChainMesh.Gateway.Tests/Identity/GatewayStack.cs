@@ -44,8 +44,20 @@ public sealed class GatewayStack : IAsyncLifetime
     public string LockyPassword { get; } = "Locky-pass-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
     public string PromoterToken { get; } = TokenSecrets.NewSecret();
 
+    /// <summary>The robots services call each other as (appsettings: ingest, policyengine, feedsync read everything),
+    /// <c>devreader</c> (reads dev/* only) and <c>spare</c> (reads everything; the revocation test revokes it).</summary>
+    public string IngestToken { get; } = TokenSecrets.NewSecret();
+    public string PolicyEngineToken { get; } = TokenSecrets.NewSecret();
+    public string FeedSyncToken { get; } = TokenSecrets.NewSecret();
+    public string DevReaderToken { get; } = TokenSecrets.NewSecret();
+    public string SpareToken { get; } = TokenSecrets.NewSecret();
+
+    /// <summary>A service identity lives this long here, so a test sees one expire within seconds.</summary>
+    public static readonly TimeSpan ServiceTokenLifetime = TimeSpan.FromSeconds(3);
+
     /// <summary>Every secret the stack knows, for the log leak check.</summary>
-    public IEnumerable<string> Secrets => [AdminPassword, DeveloperPassword, QaPassword, LockyPassword, PromoterToken];
+    public IEnumerable<string> Secrets => [AdminPassword, DeveloperPassword, QaPassword, LockyPassword, PromoterToken,
+        IngestToken, PolicyEngineToken, FeedSyncToken, DevReaderToken, SpareToken];
 
     public HttpClient Http { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}") };
 
@@ -93,6 +105,18 @@ public sealed class GatewayStack : IAsyncLifetime
             ["Identity:Seed:Users:3:Password"] = LockyPassword,
             ["Identity:Seed:Users:3:Teams:0"] = "developers",
             ["Identity:Seed:Robots:0:Token"] = PromoterToken,
+            ["Identity:Seed:Robots:2:Token"] = IngestToken,
+            ["Identity:Seed:Robots:3:Token"] = PolicyEngineToken,
+            ["Identity:Seed:Robots:4:Token"] = FeedSyncToken,
+            ["Identity:Seed:Teams:6:Name"] = "robots-dev-readers",
+            ["Identity:Seed:Teams:6:Permissions:0"] = "dev/*=read",
+            ["Identity:Seed:Robots:5:Name"] = "devreader",
+            ["Identity:Seed:Robots:5:Token"] = DevReaderToken,
+            ["Identity:Seed:Robots:5:Teams:0"] = "robots-dev-readers",
+            ["Identity:Seed:Robots:6:Name"] = "spare",
+            ["Identity:Seed:Robots:6:Token"] = SpareToken,
+            ["Identity:Seed:Robots:6:Teams:0"] = "robots-readers",
+            ["Identity:Forwarding:ServiceTokenLifetime"] = ServiceTokenLifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:RateLimit:PermitsPerSecond"] = "1000",
             ["Gateway:RateLimit:Burst"] = "1000",
             ["Logging:LogLevel:Default"] = "Debug",

@@ -44,6 +44,18 @@ public sealed partial class ServiceAccessTests(GatewayStack stack)
         // Without an identity the service refuses outright (it is configured for the gateway's).
         using var anonymous = await SendAsync(http, HttpMethod.Post, "/api/policies", null, policy);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        // Deleting needs what creating needed: an admin of dev (the source) is refused with a problem, the policy stays.
+        var id = (await qaAdmin.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        using (var refused = await SendAsync(http, HttpMethod.Delete, $"/api/policies/{id}", Principal("dev-lead", "dev/*=admin")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("'qa'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using (var kept = await SendAsync(http, HttpMethod.Get, $"/api/policies/{id}", Principal("reader", "dev/*=read"))) Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        using (var deleted = await SendAsync(http, HttpMethod.Delete, $"/api/policies/{id}", Principal("qa-lead", "qa/*=admin"))) Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using (var gone = await SendAsync(http, HttpMethod.Get, $"/api/policies/{id}", Principal("reader", "dev/*=read"))) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
     [Fact]
@@ -139,7 +151,7 @@ public sealed partial class ServiceAccessTests(GatewayStack stack)
             new[] { new Claim("sub", Guid.NewGuid().ToString()), new Claim("name", name) }.Concat(grants.Select(g => new Claim(ForwardedIdentityExtensions.GrantClaim, g))),
             "test"));
 
-    private static string Envelope(string repository, string digest) =>
+    internal static string Envelope(string repository, string digest) =>
         $$$"""
         {"events":[{"id":"{{{Guid.NewGuid()}}}","timestamp":"2026-11-29T18:36:31.15403207Z","action":"push",
           "target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":345,"digest":"{{{digest}}}","length":345,"repository":"{{{repository}}}",
@@ -148,5 +160,5 @@ public sealed partial class ServiceAccessTests(GatewayStack stack)
           "actor":{},"source":{"addr":"vm:5050","instanceID":"i1"}}]}
         """;
 
-    private static string RandomDigest() => "sha256:" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+    internal static string RandomDigest() => "sha256:" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
 }
