@@ -117,6 +117,13 @@ public static class ForwardedIdentityExtensions
         return false;
     }
 
+    /// <summary>Whether the caller may read every repository: the admin role, a <c>*</c> grant, or no forwarded identity
+    /// at all (checks off: with them on, <see cref="UseForwardedIdentity"/> has already refused an anonymous call).</summary>
+    public static bool ReadsEverything(this ClaimsPrincipal principal) =>
+        principal.Identity?.IsAuthenticated != true
+        || principal.HasClaim(AdminClaim, "true")
+        || principal.FindAll(GrantClaim).Any(c => c.Value is "*=read" or "*=read-write" or "*=admin");
+
     /// <summary>Admin of a whole namespace (<c>*</c> or <c>NAMESPACE/*</c> at admin level, or the admin role).</summary>
     public static bool IsNamespaceAdmin(this ClaimsPrincipal principal, string ns) =>
         principal.HasClaim(AdminClaim, "true")

@@ -26,8 +26,9 @@ public static class ScansApi
             .Select(s => new ScanView(s.CorrelationId, s.Registry, s.Repository, s.Digest, s.Tags, s.CurrentState, s.LayersDone.Count,
                 s.Layers.Count, s.FailureReason, s.CreatedAt, s.UpdatedAt, s.CompletedAt, s.ArtifactType)))
             .OnlyReadableRepositories<ScanView>(s => s.Repository);
-        api.MapGet("/layers/{digest}", async Task<IResult> (ScannerDbContext db, string digest, CancellationToken ct) =>
+        api.MapGet("/layers/{digest}", async Task<IResult> (ScannerDbContext db, ClaimsPrincipal user, string digest, CancellationToken ct) =>
         {
+            if (!await MayReadLayerAsync(db, user, digest, ct)) return TypedResults.NotFound();
             var found = await db.LayerFindings.AsNoTracking().Where(f => f.Digest == digest)
                 .OrderByDescending(f => f.AnalyzedAt).FirstOrDefaultAsync(ct);
             return found is null
@@ -37,8 +38,9 @@ public static class ScansApi
         });
         // The stored LayerAnalysis JSON, as FeedSync assembles an image's inventory from it. Without analyzerVersion: the
         // newest successful analysis of the layer.
-        api.MapGet("/layers/{digest}/analysis", async Task<IResult> (ScannerDbContext db, string digest, string? analyzerVersion, CancellationToken ct) =>
+        api.MapGet("/layers/{digest}/analysis", async Task<IResult> (ScannerDbContext db, ClaimsPrincipal user, string digest, string? analyzerVersion, CancellationToken ct) =>
         {
+            if (!await MayReadLayerAsync(db, user, digest, ct)) return TypedResults.NotFound();
             var found = await db.LayerFindings.AsNoTracking()
                 .Where(f => f.Digest == digest && f.Succeeded && f.Json != null && (analyzerVersion == null || f.AnalyzerVersion == analyzerVersion))
                 .OrderByDescending(f => f.AnalyzedAt).Select(f => f.Json).FirstOrDefaultAsync(ct);
@@ -46,4 +48,11 @@ public static class ScansApi
         });
         return app;
     }
+
+    // A layer is content-addressed and shared between repositories, so it belongs to none: the caller may read it when
+    // it may read some repository whose scan holds it. Refused as 404, like a layer never seen, so a digest probe tells
+    // a dev/* reader nothing about what qa/* holds.
+    private static async Task<bool> MayReadLayerAsync(ScannerDbContext db, ClaimsPrincipal user, string digest, CancellationToken ct) =>
+        user.ReadsEverything()
+        || await db.Scans.AsNoTracking().Where(s => s.Layers.Contains(digest)).WhereReadable(user, s => s.Repository).AnyAsync(ct);
 }

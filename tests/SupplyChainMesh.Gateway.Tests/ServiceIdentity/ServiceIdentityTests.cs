@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -104,6 +105,33 @@ public sealed class ServiceIdentityTests(GatewayStack stack)
         // People get none (they come through the gateway), a wrong token gets none.
         using (var person = await ServiceTokenRequestAsync("dev1", stack.DeveloperPassword)) Assert.Equal(HttpStatusCode.Forbidden, person.StatusCode);
         using (var wrong = await ServiceTokenRequestAsync("devreader", stack.IngestToken)) Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_layer_is_readable_only_through_a_repository_the_caller_may_read()
+    {
+        await using var scanner = new ServiceHost<ImageScanState>(9207, await SettingsAsync("sid-scanner-layers", checks: true));
+        scanner.StartServer();
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var devLayers = await AddScanAsync(scanner, BackingServices.Registry, $"dev/layers-{suffix}", ServiceAccessTests.RandomDigest(), done: 1, total: 1);
+        var qaLayers = await AddScanAsync(scanner, BackingServices.Registry, $"qa/layers-{suffix}", ServiceAccessTests.RandomDigest(), done: 1, total: 1);
+        await AddLayerFindingAsync(scanner, devLayers[0]);
+        await AddLayerFindingAsync(scanner, qaLayers[0]);
+
+        var (devReader, _) = await ServiceIdentityAsync("devreader", stack.DevReaderToken);
+        var (feedSync, _) = await ServiceIdentityAsync("feedsync", stack.FeedSyncToken);
+        using var http = new HttpClient { BaseAddress = new Uri(scanner.Address) };
+        foreach (var path in new[] { "/api/scans/layers/{0}", "/api/scans/layers/{0}/analysis" })
+        {
+            using (var dev = await GetAsync(http, string.Format(CultureInfo.InvariantCulture, path, devLayers[0]), devReader))
+                Assert.Equal(HttpStatusCode.OK, dev.StatusCode);
+            // The qa/* layer is as unknown to a dev/* reader as a layer never scanned...
+            using (var qa = await GetAsync(http, string.Format(CultureInfo.InvariantCulture, path, qaLayers[0]), devReader))
+                Assert.Equal(HttpStatusCode.NotFound, qa.StatusCode);
+            // ...while FeedSync's robot, which assembles every image's inventory, reads it.
+            using (var all = await GetAsync(http, string.Format(CultureInfo.InvariantCulture, path, qaLayers[0]), feedSync))
+                Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        }
     }
 
     [Fact]
@@ -233,7 +261,7 @@ public sealed class ServiceIdentityTests(GatewayStack stack)
     }
 
     /// <summary>A running scan in LayerScanner's saga table (what the saga writes after dispatching the layers).</summary>
-    private static async Task AddScanAsync(ServiceHost<ImageScanState> scanner, string registry, string repository, string digest, int done, int total)
+    private static async Task<List<string>> AddScanAsync(ServiceHost<ImageScanState> scanner, string registry, string repository, string digest, int done, int total)
     {
         await using var scope = scanner.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ScannerDbContext>();
@@ -254,6 +282,22 @@ public sealed class ServiceIdentityTests(GatewayStack stack)
             AnalyzerVersion = "v1",
             CreatedAt = now,
             UpdatedAt = now,
+        });
+        await db.SaveChangesAsync();
+        return layers;
+    }
+
+    private static async Task AddLayerFindingAsync(ServiceHost<ImageScanState> scanner, string layer)
+    {
+        await using var scope = scanner.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScannerDbContext>();
+        db.LayerFindings.Add(new LayerFinding
+        {
+            Digest = layer,
+            AnalyzerVersion = "v1",
+            Succeeded = true,
+            Json = "{\"packages\":[]}",
+            AnalyzedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();
     }
