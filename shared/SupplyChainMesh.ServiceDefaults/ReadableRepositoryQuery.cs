@@ -20,7 +20,7 @@ public static class ReadableRepositoryQuery
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(user);
-        if (user.Identity?.IsAuthenticated != true || user.HasClaim(ForwardedIdentityExtensions.AdminClaim, "true")) return query;
+        if (user.ReadsEverything()) return query;
         var prefixes = new List<string>();
         var exact = new List<string>();
         foreach (var claim in user.FindAll(ForwardedIdentityExtensions.GrantClaim))
@@ -29,7 +29,6 @@ public static class ReadableRepositoryQuery
             var eq = claim.Value.LastIndexOf('=');
             if (eq <= 0 || claim.Value[(eq + 1)..] is not ("read" or "read-write" or "admin")) continue;
             var pattern = claim.Value[..eq];
-            if (pattern == "*") return query;
             if (pattern.EndsWith("/*", StringComparison.Ordinal)) prefixes.Add(pattern[..^1]);
             else exact.Add(pattern);
         }

@@ -13,14 +13,17 @@ public static class ProcessRunner
         public override string ToString() => $"exit {ExitCode}: {Stderr}{Stdout}";
     }
 
-    public static async Task<Outcome> RunAsync(string file, params string[] args)
+    public static Task<Outcome> RunAsync(string file, params string[] args) => RunAsync(file, Limit, args);
+
+    /// <summary>The same with a time limit of its own (a build, say, rather than a tool's quick answer).</summary>
+    public static async Task<Outcome> RunAsync(string file, TimeSpan limit, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Cannot start {file}: is it installed? {BackingServices.HowToStart}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -28,7 +31,7 @@ public static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {Limit.TotalMinutes} minutes");
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {limit.TotalMinutes} minutes");
         }
         return new Outcome(process.ExitCode, await stdout, await stderr);
     }

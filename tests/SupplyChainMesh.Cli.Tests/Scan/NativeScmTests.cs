@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Cli.Tests.Scan;
@@ -74,7 +73,9 @@ public sealed class NativeScmBinary : IAsyncLifetime
         }
         _published = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"scm-native-{Guid.NewGuid():N}");
         var project = System.IO.Path.Combine(RepositoryLayout.RepositoryRoot, "services", "Cli");
-        var publish = await ProcessRun.RunAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", _published, "--nologo"]);
+        // A native build takes minutes on a busy 2-core machine: more than a tool's default limit.
+        var publish = await ProcessRunner.RunAsync("dotnet", TimeSpan.FromMinutes(15),
+            "publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", _published, "--nologo");
         Assert.True(publish.ExitCode == 0, $"could not publish the native scm (set SCM_NATIVE_SCM to a published one):\n{publish.Stdout}\n{publish.Stderr}");
         Path = System.IO.Path.Combine(_published, "scm");
     }
@@ -85,20 +86,9 @@ public sealed class NativeScmBinary : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    internal Task<CliRun> RunAsync(params string[] args) => ProcessRun.RunAsync(Path, args);
-}
-
-internal static class ProcessRun
-{
-    public static async Task<CliRun> RunAsync(string file, IEnumerable<string> args)
+    internal async Task<CliRun> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+        var run = await ProcessRunner.RunAsync(Path, args);
+        return new CliRun(run.ExitCode, run.Stdout, run.Stderr);
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Cli.Tests.Scan;
 
@@ -95,24 +95,14 @@ public class ScanExitCodeTests(CliFixture cli) : IClassFixture<CliFixture>
     public async Task As_a_process_progress_stays_on_stderr_and_the_exit_code_reaches_the_shell()
     {
         var scm = Path.Combine(AppContext.BaseDirectory, "scm.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { scm, "scan", cli.OldGlibcImage, "--feeds", cli.Feeds, "--format", "sarif", "--progress", "--exit-code", "5", "--severity", "CRITICAL" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.Equal(5, process.ExitCode);
-        using var sarif = JsonDocument.Parse(await stdout);
+        var run = await ProcessRunner.RunAsync("dotnet",
+            scm, "scan", cli.OldGlibcImage, "--feeds", cli.Feeds, "--format", "sarif", "--progress", "--exit-code", "5", "--severity", "CRITICAL");
+        Assert.Equal(5, run.ExitCode);
+        using var sarif = JsonDocument.Parse(run.Stdout);
         var results = sarif.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().ToList();
         Assert.Contains(results, r => r.GetProperty("ruleId").GetString() == "CVE-2021-44228");
         Assert.All(results, r => Assert.Equal("error", r.GetProperty("level").GetString()));
-        var errors = await stderr;
+        var errors = run.Stderr;
         Assert.Contains("scm: reading layer sha256:", errors, StringComparison.Ordinal);
         Assert.Contains("scm: feeds: ", errors, StringComparison.Ordinal);
     }

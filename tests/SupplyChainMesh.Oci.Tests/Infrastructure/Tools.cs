@@ -1,23 +1,10 @@
-using System.Diagnostics;
-
 namespace SupplyChainMesh.Oci.Tests.Infrastructure;
 
 /// <summary>Runs the real command-line tools the tests lean on (skopeo, htpasswd, docker-registry).</summary>
 internal static class Tools
 {
-    public static async Task<string> RunAsync(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Cannot start {file}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
-        return await stdout;
-    }
+    public static Task<string> RunAsync(string file, params string[] args) =>
+        SupplyChainMesh.Testing.ProcessRunner.RunCheckedAsync(file, args);
 
     /// <summary>Pushes an image of the built OCI layout to a registry with skopeo.</summary>
     public static Task SkopeoPushAsync(string layoutTag, string registry, string repositoryAndTag, string? credentials = null) =>
