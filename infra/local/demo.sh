@@ -21,38 +21,9 @@ source <("$SCM_REPO/infra/local/services.sh" env)
 # shellcheck disable=SC1090
 source <("$SCM_REPO/infra/local/test-images.sh")
 
-GW=${SCM_SERVER:-http://127.0.0.1:8080}
+# shellcheck source=SCRIPTDIR/client.sh
+source "$SCM_REPO/infra/local/client.sh"
 TIMEOUT=${SCM_DEMO_TIMEOUT:-600}
-REG=$SCM_REGISTRY
-api() { curl -fsS --max-time 30 "${SCM_API_AUTH[@]}" "$@"; }
-# Through the gateway as its bootstrap administrator (up.sh sets the password), or with an API token.
-SCM_API_AUTH=(-u "admin:${SCM_ADMIN_PASSWORD:-scm-local-dev-admin}")
-[[ -n ${SCM_TOKEN:-} ]] && SCM_API_AUTH=(-H "Authorization: Bearer $SCM_TOKEN")
-
-TOKEN_AUTH=
-[[ ${SCM_REGISTRY_AUTH:-none} == token ]] && TOKEN_AUTH=1
-DEVELOPER=(--dest-creds "developer:${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer}")
-[[ -n $TOKEN_AUTH ]] || DEVELOPER=()
-# An API token of the administrator for the registry reads below (polled: a password would be hashed on every poll).
-if [[ -n $TOKEN_AUTH && -z ${SCM_TOKEN:-} ]]; then
-  SCM_TOKEN=$(api -H 'Content-Type: application/json' -d '{"name":"demo","expiresInDays":1}' "$GW/api/tokens" | jq -r .token)
-  SCM_API_AUTH=(-H "Authorization: Bearer $SCM_TOKEN")
-fi
-# registry_token SCOPE [CURL_AUTH...]: a registry JWT from the gateway's token service (the administrator's by default).
-registry_token() {
-  local scope=$1; shift
-  (($# > 0)) || set -- -H "Authorization: Bearer $SCM_TOKEN"
-  curl -fsS --max-time 10 "$@" "$GW/auth/token?service=scm-registry&scope=$scope" | jq -r .token
-}
-registry_auth() { # REPOSITORY: the header for a read of it (nothing when the registry is open)
-  [[ -n $TOKEN_AUTH ]] && printf 'Authorization: Bearer %s' "$(registry_token "repository:$1:pull")"
-  true
-}
-
-digest_of() {
-  curl -fsI -H "$(registry_auth "$1")" -H 'Accept: application/vnd.oci.image.manifest.v1+json' -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
-    "http://$REG/v2/$1/manifests/$2" 2>/dev/null | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}'
-}
 
 t0=$(now_ms)
 if api "$GW/api/policies" | jq -e 'any(.[]; .name == "dev to qa")' >/dev/null; then
@@ -97,13 +68,13 @@ if [[ -n $TOKEN_AUTH ]]; then
   # The access rule, held by the registry itself: the developer may not write qa/app, the promoter's robot may.
   rc=0
   skopeo copy --quiet --src-tls-verify=false --dest-tls-verify=false "${DEVELOPER[@]}" \
-    --src-creds "developer:${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer}" \
+    --src-creds "$DEVELOPER_CREDS" \
     "docker://$REG/dev/app:latest" "docker://$REG/qa/app:by-developer" 2>"$SCM_LOCAL/logs/demo-developer-push.log" || rc=$?
   ((rc != 0)) || die "the developer could push to qa/app: the registry does not enforce the access rule"
-  granted=$(curl -fsS -u "developer:${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer}" \
+  granted=$(curl -fsS -u "$DEVELOPER_CREDS" \
     "$GW/auth/token?service=scm-registry&scope=repository:qa/app:pull,push" | jq -r '.scope')
   status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $(registry_token repository:qa/app:pull,push \
-    -u "developer:${SCM_DEVELOPER_PASSWORD:-scm-local-dev-developer}")" "http://$REG/v2/qa/app/blobs/uploads/")
+    -u "$DEVELOPER_CREDS")" "http://$REG/v2/qa/app/blobs/uploads/")
   log "developer -> qa/app refused: skopeo exit code $rc (skopeo: $(tail -n1 "$SCM_LOCAL/logs/demo-developer-push.log" | cut -c1-300)); token service granted '${granted}' for repository:qa/app:pull,push; the registry answered $status to an upload with that token"
   [[ $status == 401 || $status == 403 ]] || die "the registry answered $status (not 401/403) to the developer's upload to qa/app"
   skopeo copy --quiet --src-tls-verify=false --dest-tls-verify=false --src-creds "promoter:$(robot_token promoter)" \

@@ -10,7 +10,8 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on RabbitMQ (<c>RabbitMq:Uri</c>, e.g. <c>amqp://guest:guest@127.0.0.1:5673/</c>), with the mesh's
     /// delivery rules on every endpoint: immediate retries, then delayed retries, then the endpoint's <c>_error</c>
-    /// queue; the in-memory outbox so a consumer publishes nothing unless it succeeds. The delayed stage runs in process
+    /// queue (a fault of the database or the network is retried for minutes first, see
+    /// <see cref="TransientInfrastructureFault"/>); the in-memory outbox so a consumer publishes nothing unless it succeeds. The delayed stage runs in process
     /// because Debian's RabbitMQ has no delayed-exchange plugin; <c>RabbitMq:DelayedExchange=true</c> uses the broker
     /// plugin instead (compose and Kubernetes images carry it).
     /// </summary>
@@ -37,6 +38,14 @@ public static class MessagingExtensions
                     cfg.UseDelayedMessageScheduler();
                     cfg.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)));
                 }
+                // A server restarting (PostgreSQL takes tens of seconds) outlasts the quick retries below; such faults, and
+                // only those, are waited out for about three minutes before the message goes to the error queue.
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(TransientInfrastructureFault.Matches);
+                    r.Intervals(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60),
+                        TimeSpan.FromSeconds(60));
+                });
                 cfg.UseMessageRetry(r => r.Intervals(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(500),
                     TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
                 cfg.UseInMemoryOutbox(context);
