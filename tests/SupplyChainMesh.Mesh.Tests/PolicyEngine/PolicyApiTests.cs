@@ -38,6 +38,9 @@ public sealed class PolicyApiTests : IAsyncLifetime
     [InlineData("dev/*", "qa/{name}", "%n-%q", "action.tagTemplate")]
     [InlineData("dev/app", "dev/app", "%n", "action.targetRepository")]
     [InlineData("dev/*", "dev/{name}-2", "%n", "action.targetRepository")]
+    [InlineData("dev/app", "dev/{name}", "%n", "action.targetRepository")]
+    [InlineData("dev/*", "{repository}", "%n", "action.targetRepository")]
+    [InlineData("dev/*", "{repository}-prod", "%n", "action.targetRepository")]
     [InlineData("dev/*", "qa/{team}", "%n", "action.targetRepository")]
     [InlineData("Dev/*", "qa/x", "%n", "sourceRepository")]
     public async Task A_bad_source_target_or_template_is_a_400_naming_the_field(string source, string target, string template, string field)
