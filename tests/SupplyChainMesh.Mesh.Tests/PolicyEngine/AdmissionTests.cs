@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SupplyChainMesh.PolicyEngine.Infrastructure;
 
@@ -34,25 +33,7 @@ public sealed class AdmissionTests : IAsyncLifetime
         return body["response"]!;
     }
 
-    // Evaluates an image through the bus (as FeedSync's ImageAssessed would) and waits until its verdict is stored.
-    private async Task AssessAsync(string image, string repository, string tag, string digest)
-    {
-        var assessment = PolicyTestData.Assessment(image, repository, tag, digest);
-        var message = PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment));
-        await using var probe = await BusProbe<SupplyChainMesh.Contracts.ImageAssessed>.StartAsync();
-        await probe.Bus.Publish(message);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            await using (var scope = _host.Services.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<PolicyDbContext>();
-                if (await db.Images.AnyAsync(i => i.Digest == digest && i.Tag == tag && i.ReportId == message.ReportId)) return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{repository}:{tag} was not evaluated within 60 s");
-            await Task.Delay(100);
-        }
-    }
+    private Task AssessAsync(string image, string repository, string tag, string digest) => _host.EvaluateAsync(image, repository, tag, digest);
 
     [Theory]
     [InlineData("""{ "name": "r", "namespaces": ["prod"], "denyKev": true, "objectSelector": { "matchExpressions": [ { "key": "app", "operator": "Like", "values": ["x"] } ] } }""", "objectSelector.matchExpressions[0].operator")]

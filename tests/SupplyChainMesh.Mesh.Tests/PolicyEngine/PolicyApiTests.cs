@@ -164,4 +164,33 @@ public sealed class PolicyApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("assessment", ((JsonObject)body!["errors"]!).Single().Key, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task A_dry_run_by_image_reference_resolves_the_tag_through_the_evaluated_images()
+    {
+        await _host.CreatedAsync("/api/policies", PolicyTestData.SamplePolicy);
+        var digest = PolicyTestData.NewDigest();
+        await _host.EvaluateAsync("bookworm-minbase", "dev/base", "latest", digest);
+
+        // By tag: the digest last evaluated under it, with the tag the reference names.
+        var (response, report) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", $$"""{ "image": "{{PolicyTestData.Registry}}/dev/base:latest" }""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"{PolicyTestData.Registry}/dev/base:latest@{digest}", report!["image"]!.GetValue<string>());
+        Assert.Contains("would copy to qa/base:latest", Assert.Single(report["wouldSatisfy"]!.AsArray())!.ToJsonString(), StringComparison.Ordinal);
+
+        // By digest, tried under another tag: the sample policy's tag criterion fails.
+        (response, report) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", $$"""{ "image": "{{PolicyTestData.Registry}}/dev/base@{{digest}}", "tag": "candidate" }""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(report!["wouldSatisfy"]!.AsArray());
+        Assert.Equal("dev to qa", Assert.Single(report["wouldViolate"]!.AsArray())!["policyName"]!.GetValue<string>());
+
+        // A tag never evaluated: 404 problem details; a reference that does not parse: 400 naming "image".
+        (response, var problem) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", $$"""{ "image": "{{PolicyTestData.Registry}}/dev/base:never-pushed" }""");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("dev/base:never-pushed", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        (response, problem) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", """{ "image": "registry.example.com/Dev/Base:latest" }""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not an image reference", problem!["errors"]!["image"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }
