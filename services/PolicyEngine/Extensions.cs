@@ -51,6 +51,7 @@ internal static class Extensions
         builder.Services.AddHostedService<ExceptionExpiryWatcher>();
         builder.Services.AddSingleton<VerdictCache>();
         builder.Services.AddSingleton<StoredVerdictLookup>();
+        builder.Services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section);
         builder.Services.AddSingleton<AdmissionRules>();
 
         builder.AddMessaging(x =>

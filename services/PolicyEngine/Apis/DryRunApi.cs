@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using SupplyChainMesh.Oci.References;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.Policy.Promotion;
 using SupplyChainMesh.PolicyEngine.Assessments;
@@ -11,7 +12,10 @@ namespace SupplyChainMesh.PolicyEngine.Apis;
 
 /// <summary>
 /// "Which policies would this image satisfy, and why not the others": POST /api/policies/dry-run with
-/// <c>{repository, digest, tag}</c> (the latest assessment of the image is fetched) or an inline <c>assessment</c>;
+/// <c>{repository, digest, tag}</c> (the latest assessment of the image is fetched), an <c>image</c> reference
+/// (<c>registry/repository:tag</c>, resolved to the digest this service last evaluated under that tag, or
+/// <c>registry/repository@sha256:...</c>; read as Docker and Kubernetes read references, so a reference without a
+/// registry means Docker Hub) or an inline <c>assessment</c>;
 /// optionally <c>policies</c> (policy documents to try instead of the stored ones). Nothing is stored or published.
 /// </summary>
 public static class DryRunApi
@@ -55,9 +59,29 @@ public static class DryRunApi
         {
             var repository = Text(body, "repository");
             var digest = Text(body, "digest");
+            if (Text(body, "image") is { } image)
+            {
+                ImageReference reference;
+                try
+                {
+                    reference = ImageReference.Parse(image);
+                }
+                catch (FormatException ex)
+                {
+                    return ApiRequests.Invalid("image", $"'{image}' is not an image reference: {ex.Message}");
+                }
+                if (reference.Transport != ImageTransport.Registry)
+                    return ApiRequests.Invalid("image", $"'{image}' is not a registry image (registry/repository:tag or registry/repository@sha256:...).");
+                var imageTag = reference.Digest is null ? reference.Tag ?? ImageReference.DefaultTag : reference.Tag;
+                (repository, registry, tag) = (reference.Repository, registry ?? reference.Registry, tag ?? imageTag);
+                digest = reference.Digest ?? await db.Images.AsNoTracking()
+                    .Where(i => i.Registry == reference.Registry && i.Repository == reference.Repository && i.Tag == imageTag)
+                    .OrderByDescending(i => i.EvaluatedAt).Select(i => i.Digest).FirstOrDefaultAsync(ct);
+                if (digest is null) return ApiRequests.NotFound($"An evaluated image {reference.Name}:{imageTag}");
+            }
             var errors = new Dictionary<string, string[]>();
-            if (string.IsNullOrWhiteSpace(repository)) errors["repository"] = ["Give the image's repository (with its digest), or an inline assessment."];
-            if (string.IsNullOrWhiteSpace(digest)) errors["digest"] = ["Give the image's manifest digest (sha256:...), or an inline assessment."];
+            if (string.IsNullOrWhiteSpace(repository)) errors["repository"] = ["Give the image's repository (with its digest), an image reference, or an inline assessment."];
+            if (string.IsNullOrWhiteSpace(digest)) errors["digest"] = ["Give the image's manifest digest (sha256:...), an image reference, or an inline assessment."];
             if (errors.Count > 0) return ApiRequests.Invalid(errors);
             try
             {

@@ -51,8 +51,9 @@ public static class ExceptionsApi
     {
         var (body, problem) = await ApiRequests.ReadObjectAsync(request, ct);
         if (body is null) return problem!;
-        // Who accepts the risk: the body says, else the authenticated caller (the gateway forwards it).
-        if (body["createdBy"] is null && request.HttpContext.User.Identity?.Name is { } user) body["createdBy"] = user;
+        // Who accepts the risk: the authenticated caller (the gateway forwards it), whatever the body claims, so the
+        // record cannot name someone else; the body's createdBy only when no identity is configured (local runs, tests).
+        if (request.HttpContext.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } user }) body["createdBy"] = user;
         VulnerabilityException exception;
         try
         {

@@ -70,9 +70,11 @@ public static class VexApi
     {
         statements = [];
         problem = null;
+        VexDocument document;
         try
         {
-            statements = VexDocuments.Parse(text);
+            document = VexDocuments.Read(text);
+            statements = document.Statements;
         }
         catch (VexFormatException ex)
         {
@@ -88,7 +90,7 @@ public static class VexApi
         {
             Id = Guid.CreateVersion7(),
             DocumentId = statements.Select(s => s.DocumentId).FirstOrDefault(d => d is not null),
-            Format = text.Contains("openvex.dev/ns", StringComparison.Ordinal) ? "openvex" : "cyclonedx",
+            Format = document.FormatName,
             StatementCount = statements.Count,
             Source = source,
             Document = text,

@@ -41,6 +41,19 @@ public sealed class ImageSummary
         };
     }
 
+    /// <summary>
+    /// The verdict of one digest from its rows under every tag it was evaluated under: the policies satisfied under
+    /// any tag (tag criteria make them differ per tag), the findings of the latest evaluation (they do not depend on
+    /// the tag). Null when there is no row.
+    /// </summary>
+    public static ImageVerdict? ToVerdict(IReadOnlyList<ImageSummary> tagsOfOneDigest)
+    {
+        ArgumentNullException.ThrowIfNull(tagsOfOneDigest);
+        if (tagsOfOneDigest.Count == 0) return null;
+        var latest = tagsOfOneDigest.MaxBy(i => i.EvaluatedAt)!.ToVerdict();
+        return latest with { SatisfiedPolicies = tagsOfOneDigest.SelectMany(i => i.SatisfiedPolicies).ToHashSet(StringComparer.Ordinal) };
+    }
+
     public ImageVerdict ToVerdict()
     {
         var counts = new Dictionary<Severity, int>();

@@ -8,9 +8,17 @@ namespace SupplyChainMesh.Policy.Admission;
 /// The ValidatingAdmissionWebhook's decision: finds the images a Pod or workload will run, checks each against the
 /// rules covering the namespace, and answers an AdmissionReview that echoes the request uid, says in plain words which
 /// image broke which rule, and carries warnings (warn mode, fail-open unknowns) and audit annotations (audit mode).
-/// Bad input is answered, never thrown: another apiVersion, no request or uid → 400; a missing or malformed object →
-/// denied with the reason unless every rule covering the namespace fails open; an unparseable image reference breaks
-/// the rule that sees it.
+/// Bad input is answered, never thrown: another apiVersion, no request or uid → 400; a missing or malformed object or
+/// kind, or an unexpected failure → denied with the reason unless every rule covering the namespace fails open; an
+/// unparseable image reference breaks the rule that sees it. Rules that could not be read
+/// (<see cref="AdmissionRulesProblem"/>) deny every workload review, or admit with a warning, as configured.
+/// <para>
+/// Two situations without a verdict are kept apart. An image the verdict store answers for with nothing has <b>not been
+/// scanned</b>: a fact, which breaks a rule with <see cref="AdmissionRule.RequireScanned"/> whatever its fail-open
+/// setting. An image whose lookup failed (store unreachable, timeout) has an <b>unknown</b> verdict: the rule's
+/// <see cref="AdmissionRule.OnUnknownVerdict"/> decides. A rule that needs findings but not a scan treats "not scanned"
+/// as unknown too (its findings are unknown).
+/// </para>
 /// </summary>
 public sealed class AdmissionController
 {
@@ -18,13 +26,18 @@ public sealed class AdmissionController
     private const int MaxWarningLength = 256;
     private readonly IReadOnlyList<AdmissionRule> _rules;
 
-    public AdmissionController(IEnumerable<AdmissionRule> rules)
+    /// <param name="rules">The rules that could be read.</param>
+    /// <param name="rulesProblem">Why other rules (or all) could not be read, or null when every rule was read.</param>
+    public AdmissionController(IEnumerable<AdmissionRule> rules, AdmissionRulesProblem? rulesProblem = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = [.. rules];
+        RulesProblem = rulesProblem;
     }
 
     public IReadOnlyList<AdmissionRule> Rules => _rules;
+
+    public AdmissionRulesProblem? RulesProblem { get; }
 
     /// <summary>Reviews a raw request body; malformed JSON is answered with a 400 denial.</summary>
     public async ValueTask<AdmissionReview> ReviewAsync(ReadOnlyMemory<byte> body, IImageVerdictLookup verdicts, CancellationToken cancellationToken = default)
@@ -60,9 +73,11 @@ public sealed class AdmissionController
                 return Invalid(apiVersion, uid, "The request has no uid.");
             return await DecideAsync(request, verdicts, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Answer(uid, false, 500, "InternalError", $"The image policy webhook failed: {ex.Message}", null, null);
+            // A bug or an unforeseen object must not turn into an HTTP 500 (the API server would apply the webhook's
+            // global failurePolicy): the rules covering the namespace decide, as for an object that cannot be read.
+            return Undecidable(uid, review.Request?.Namespace ?? "", $"The image policy webhook failed: {ex.Message}", 503, "ServiceUnavailable");
         }
     }
 
@@ -71,16 +86,34 @@ public sealed class AdmissionController
         var uid = request.Uid!;
         if (request.Operation is "DELETE" or "CONNECT") return Answer(uid, true);
         var kind = request.Kind?.Kind;
-        if (!WorkloadImages.IsWorkloadKind(kind)) return Answer(uid, true);
         var ns = request.Namespace ?? "";
+        // Without a kind the images cannot be found: like a missing object, not a reason to admit.
+        if (string.IsNullOrEmpty(kind))
+            return Undecidable(uid, ns, $"The request for '{request.Name}' names no kind (request.kind), so its images cannot be found.");
+        if (!WorkloadImages.IsWorkloadKind(kind)) return Answer(uid, true);
+        if (RulesProblem is { Fallback: UnknownVerdictAction.FailClosed } unreadable)
+            return Answer(uid, false, 503, "ServiceUnavailable",
+                $"The {kind} '{request.Name}' cannot be checked: {unreadable.Reason}. Denied because the configured default for unreadable admission rules fails closed.");
+        var answer = await CheckAsync(request, kind, ns, verdicts, ct).ConfigureAwait(false);
+        return RulesProblem is { } skipped && answer.Response is { Allowed: true } admitted
+            ? answer with { Response = admitted with { Warnings = Trimmed([.. admitted.Warnings ?? [], FailOpenNote(skipped)]) } }
+            : answer;
+    }
 
+    private static string FailOpenNote(AdmissionRulesProblem problem) =>
+        $"Checked without some admission rules ({problem.Reason}): admitted because the configured default for unreadable rules fails open.";
+
+    private async ValueTask<AdmissionReview> CheckAsync(AdmissionRequest request, string kind, string ns, IImageVerdictLookup verdicts, CancellationToken ct)
+    {
+        var uid = request.Uid!;
         if (request.Object is not { ValueKind: JsonValueKind.Object } obj)
-            return BadObject(uid, ns, $"The {kind} '{request.Name}' arrived without an object to check.");
-        var labels = WorkloadImages.Labels(obj);
-        var rules = _rules.Where(r => Covers(r, ns) && (r.ObjectSelector?.Matches(labels) ?? true)).ToList();
+            return Undecidable(uid, ns, $"The {kind} '{request.Name}' arrived without an object to check.");
+        // A selector matches the object's labels or, for a workload, its pod template's (see WorkloadImages.LabelSets).
+        var labelSets = WorkloadImages.LabelSets(kind, obj);
+        var rules = _rules.Where(r => Covers(r, ns) && (r.ObjectSelector is not { } selector || labelSets.Any(selector.Matches))).ToList();
         if (rules.Count == 0) return Answer(uid, true);
-        if (!WorkloadImages.TryExtract(kind!, obj, out var images, out var problem))
-            return BadObject(uid, ns, problem!);
+        if (!WorkloadImages.TryExtract(kind, obj, out var images, out var problem))
+            return Undecidable(uid, ns, problem!);
         // Adding a debug container only runs the ephemeral containers: the others were admitted when the pod was.
         if (request.SubResource == "ephemeralcontainers")
             images = [.. images.Where(i => i.Kind == ContainerKind.EphemeralContainer)];
@@ -127,6 +160,13 @@ public sealed class AdmissionController
         if (!rule.NeedsVerdict) return reasons;
         if (lookup.Verdict is not { } verdict)
         {
+            if (lookup.LookupError is null && rule.RequireScanned)
+            {
+                // The store answered and knows nothing of the image: it was never scanned. Not an unknown verdict, so
+                // fail-open does not apply.
+                reasons.Add("it has not been scanned (no scan or verdict is known for it)");
+                return reasons;
+            }
             unknown = true;
             if (rule.OnUnknownVerdict == UnknownVerdictAction.FailClosed)
                 reasons.Add($"no verdict is known for it{(lookup.LookupError is null ? "" : $" ({lookup.LookupError})")} and the rule fails closed");
@@ -177,8 +217,9 @@ public sealed class AdmissionController
             {
                 known = known with { Verdict = await verdicts.FindAsync(known.Reference, ct).ConfigureAwait(false), Looked = true };
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                // A timeout of the store (not the request being abandoned) is an unknown verdict like any failure.
                 known = known with { LookupError = $"the verdict lookup failed: {ex.Message}", Looked = true };
             }
         }
@@ -203,13 +244,21 @@ public sealed class AdmissionController
 
     private readonly record struct Lookup(ImageReference? Reference, string? ParseError, ImageVerdict? Verdict = null, bool Looked = false, string? LookupError = null);
 
-    private AdmissionReview BadObject(string uid, string ns, string problem)
+    /// <summary>
+    /// The answer when the images cannot be checked at all (no object, no kind, an object not shaped as its kind, a
+    /// failure of the webhook): every rule covering the namespace (whatever its object selector, which may be what
+    /// could not be read) must fail open for the request to be admitted, with a warning saying why.
+    /// </summary>
+    private AdmissionReview Undecidable(string uid, string ns, string problem, int code = 400, string reason = "BadRequest")
     {
+        if (RulesProblem is { Fallback: UnknownVerdictAction.FailClosed } unreadable)
+            return Answer(uid, false, code, reason, $"{problem} Denied because {unreadable.Reason} and the configured default for unreadable admission rules fails closed.");
         var rules = _rules.Where(r => Covers(r, ns)).ToList();
-        if (rules.Count == 0) return Answer(uid, true);
+        List<string> notes = RulesProblem is { } open ? [FailOpenNote(open)] : [];
+        if (rules.Count == 0) return Answer(uid, true, null, null, null, notes, null);
         if (rules.TrueForAll(r => r.OnUnknownVerdict == UnknownVerdictAction.FailOpen))
-            return Answer(uid, true, null, null, null, [$"{problem} Admitted because every rule for namespace '{ns}' fails open."], null);
-        return Answer(uid, false, 400, "BadRequest", $"{problem} Denied because rule '{rules.First(r => r.OnUnknownVerdict == UnknownVerdictAction.FailClosed).Name}' fails closed.", null, null);
+            return Answer(uid, true, null, null, null, [$"{problem} Admitted because every rule for namespace '{ns}' fails open.", .. notes], null);
+        return Answer(uid, false, code, reason, $"{problem} Denied because rule '{rules.First(r => r.OnUnknownVerdict == UnknownVerdictAction.FailClosed).Name}' fails closed.", null, null);
     }
 
     private static bool Covers(AdmissionRule rule, string ns) =>
@@ -237,10 +286,14 @@ public sealed class AdmissionController
                 Uid = uid,
                 Allowed = allowed,
                 Status = message is null ? null : new AdmissionStatus { Code = code, Reason = reason, Status = allowed ? "Success" : "Failure", Message = message },
-                Warnings = warnings is { Count: > 0 } ? [.. warnings.Select(w => w.Length <= MaxWarningLength ? w : w[..(MaxWarningLength - 1)] + "…")] : null,
+                Warnings = Trimmed(warnings),
                 AuditAnnotations = auditAnnotations,
             },
         };
+
+    // The API server truncates long warnings anyway; trimming here keeps the start, which names the image and rule.
+    private static IReadOnlyList<string>? Trimmed(IReadOnlyList<string>? warnings) =>
+        warnings is { Count: > 0 } ? [.. warnings.Select(w => w.Length <= MaxWarningLength ? w : w[..(MaxWarningLength - 1)] + "…")] : null;
 
     // The uid of a review whose body does not deserialise, when it can still be found, so the denial is attributable.
     private static string UidOf(ReadOnlyMemory<byte> body)

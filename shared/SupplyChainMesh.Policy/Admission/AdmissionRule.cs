@@ -4,8 +4,10 @@ namespace SupplyChainMesh.Policy.Admission;
 
 /// <summary>
 /// What images may run in the namespaces a rule covers. A rule applies when the request's namespace matches one of
-/// <see cref="Namespaces"/> (globs; empty: every namespace) and the object's labels match <see cref="ObjectSelector"/>
-/// (when given). <see cref="RequiredPolicy"/> and <see cref="MaxSeverity"/> are alternatives: when both are set,
+/// <see cref="Namespaces"/> (globs; empty: every namespace) and the object's labels, or for a workload its pod
+/// template's labels, match <see cref="ObjectSelector"/> (when given). Selecting namespaces by their labels is the
+/// webhook configuration's <c>namespaceSelector</c> (infra/k8s/admission/webhook.yaml): the AdmissionReview does not
+/// carry namespace labels. <see cref="RequiredPolicy"/> and <see cref="MaxSeverity"/> are alternatives: when both are set,
 /// satisfying either is enough.
 /// </summary>
 public sealed record AdmissionRule

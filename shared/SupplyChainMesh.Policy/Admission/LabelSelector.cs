@@ -16,8 +16,8 @@ public sealed record LabelSelector
             var has = labels.TryGetValue(e.Key, out var actual);
             var ok = e.Operator switch
             {
-                "In" => has && e.Values.Contains(actual!),
-                "NotIn" => !has || !e.Values.Contains(actual!),
+                "In" => has && (e.Values?.Contains(actual!) ?? false),
+                "NotIn" => !has || !(e.Values?.Contains(actual!) ?? false),
                 "Exists" => has,
                 "DoesNotExist" => !has,
                 _ => false,

@@ -86,6 +86,24 @@ public static class WorkloadImages
         return true;
     }
 
+    /// <summary>
+    /// The label sets a rule's object selector is matched against: the object's own labels and, for a workload, the
+    /// labels of its pod template (<c>spec.template.metadata.labels</c>; a CronJob's
+    /// <c>spec.jobTemplate.spec.template.metadata.labels</c>). A selector written for pods (<c>tier=backend</c>) thus
+    /// applies to the Deployment that creates them, whose own labels often differ.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, string>> LabelSets(string kind, JsonElement obj)
+    {
+        var own = Labels(obj);
+        if (PodSpecPath(kind) is not { Length: > 1 } path) return [own];
+        var template = obj;
+        foreach (var segment in path.AsSpan(0, path.Length - 1))
+        {
+            if (template.ValueKind != JsonValueKind.Object || !template.TryGetProperty(segment, out template)) return [own];
+        }
+        return [own, Labels(template)];
+    }
+
     /// <summary>The object's own labels (<c>metadata.labels</c>), empty when it has none.</summary>
     public static IReadOnlyDictionary<string, string> Labels(JsonElement obj)
     {

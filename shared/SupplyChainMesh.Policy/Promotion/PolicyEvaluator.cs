@@ -90,13 +90,18 @@ public sealed class PolicyEvaluator
             Order = policy.Order,
             Outcome = satisfied ? PolicyOutcome.Satisfied : PolicyOutcome.Violated,
             Criteria = results,
-            Promotion = satisfied && policy.Action is { } action ? Target(action, context) : null,
+            Promotion = satisfied && policy.Action is { } action ? Target(policy, action, context) : null,
         };
     }
 
-    private static PromotionTarget Target(PromotionAction action, EvaluationContext context)
+    private static PromotionTarget Target(PromotionPolicy policy, PromotionAction action, EvaluationContext context)
     {
-        var repository = RepositoryTemplate.Render(action.TargetRepository, context.Assessment.Repository);
+        var image = context.Assessment;
+        var repository = RepositoryTemplate.Render(action.TargetRepository, image.Repository);
+        // The validator refuses such targets, but a policy stored before it did (or written to the database directly)
+        // must not make the Promoter copy an image onto itself or into a repository this policy promotes again.
+        if (PromotionLoop.Problem(policy.SourceRepository, image.Registry, image.Repository, action.TargetRepository, repository) is { } loop)
+            return new PromotionTarget(repository, null, action.Mode, loop);
         if (!TagTemplate.TryParse(action.TagTemplate, out var template, out var errors))
             return new PromotionTarget(repository, null, action.Mode, string.Join(" ", errors));
         try

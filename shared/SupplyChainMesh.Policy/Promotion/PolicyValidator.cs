@@ -53,13 +53,12 @@ public static class PolicyValidator
         {
             errors.Add("action.targetRepository", targetProblem);
         }
-        else if (string.Equals(action.TargetRepository, policy.SourceRepository, StringComparison.Ordinal))
+        else if (RepositoryPattern.Problem(policy.SourceRepository) is null
+            && PromotionLoop.ProblemForAnySource(policy.SourceRepository, action.TargetRepository) is { } loopProblem)
         {
-            errors.Add("action.targetRepository", $"The target repository '{action.TargetRepository}' is the source repository: promotion would loop.");
-        }
-        else if (!string.IsNullOrWhiteSpace(policy.SourceRepository) && RepositoryPattern.Matches(policy.SourceRepository, "", sampleTarget))
-        {
-            errors.Add("action.targetRepository", $"The target repository '{action.TargetRepository}' matches the source pattern '{policy.SourceRepository}': promoted images would be promoted again.");
+            // Rendered with the real source (or sample repositories of a source pattern), not the placeholder sample:
+            // dev/{name} on dev/app renders to dev/app itself.
+            errors.Add("action.targetRepository", loopProblem);
         }
         if (!TagTemplate.TryParse(action.TagTemplate, out _, out var templateErrors))
             foreach (var e in templateErrors) errors.Add("action.tagTemplate", e);

@@ -11,7 +11,7 @@ public static class OpenVexParser
 {
     public static bool IsOpenVex(JsonElement root) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty("@context", out var context) &&
-        context.ValueKind == JsonValueKind.String && (context.GetString() ?? "").Contains("openvex", StringComparison.OrdinalIgnoreCase);
+        context.ValueKind == JsonValueKind.String && (context.GetString() ?? "").StartsWith(VexDocuments.OpenVexNamespace, StringComparison.Ordinal);
 
     public static IReadOnlyList<VexStatement> Parse(JsonElement root)
     {

@@ -31,9 +31,14 @@ public sealed partial class ServiceAccessTests
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Contains("'dev'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
-        using var created = await SendAsync(http, HttpMethod.Post, "/api/exceptions", devAdmin, sample.DeepClone().AsObject());
+        // The body names someone else as who accepted the risk: the record names the authenticated caller.
+        var claimed = sample.DeepClone().AsObject();
+        claimed["createdBy"] = "qa-lead";
+        using var created = await SendAsync(http, HttpMethod.Post, "/api/exceptions", devAdmin, claimed);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        var createdBody = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("dev-lead", createdBody["createdBy"]!.GetValue<string>());
+        var id = createdBody["id"]!.GetValue<string>();
 
         // Global, a wildcard namespace, an image never evaluated here: only the admin role.
         var global = Exception("global", null);

@@ -84,6 +84,44 @@ public sealed class EvaluationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stored_policy_whose_target_renders_into_its_source_is_violated_on_its_action_not_promoted()
+    {
+        // Written to the database directly, as a policy stored before the validator refused such targets would be.
+        var loop = new SupplyChainMesh.Policy.Promotion.PromotionPolicy
+        {
+            Name = "loop",
+            SourceRepository = "dev/*",
+            Order = 9,
+            Action = new SupplyChainMesh.Policy.Promotion.PromotionAction { TargetRepository = "dev/{name}-rc", TagTemplate = "%n" },
+        };
+        Assert.False(SupplyChainMesh.Policy.Promotion.PolicyValidator.Validate(loop).IsValid);
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PolicyDbContext>();
+            db.Policies.Add(new SupplyChainMesh.PolicyEngine.Model.StoredPolicy
+            {
+                Id = Guid.CreateVersion7(),
+                Name = loop.Name,
+                SourcePattern = loop.SourceRepository,
+                Enabled = true,
+                Order = loop.Order,
+                Document = SupplyChainMesh.Policy.Serialization.PolicyJson.Serialize(loop),
+                Version = 1,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var message = await AssessAsync("bookworm-minbase", "dev/looping", "latest");
+        var violated = await _violated.NextAsync(m => m.Image.Digest == message.Image.Digest && m.PolicyName == "loop", Wait);
+        var failed = Assert.Single(violated.FailedCriteria);
+        Assert.Equal("action", failed.Criterion);
+        Assert.Equal("The target repository 'dev/{name}-rc' renders to 'dev/looping-rc' for 'dev/looping', which matches the source pattern 'dev/*': " +
+            "promoted images would be promoted again.", failed.Reason);
+        // The sample policy (dev/* to qa/{name}) still promotes the image.
+        Assert.Equal("qa/looping", (await _satisfied.NextAsync(m => m.Image.Digest == message.Image.Digest, Wait)).TargetRepository);
+    }
+
+    [Fact]
     public async Task Another_tag_of_the_same_digest_gets_its_own_verdict()
     {
         var digest = PolicyTestData.NewDigest();
@@ -179,5 +217,40 @@ public sealed class EvaluationTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.NoContent,
             (await _host.SendAsync(HttpMethod.Delete, $"/api/vex/{uploaded["id"]!.GetValue<Guid>()}")).Response.StatusCode);
         Assert.Empty((await _host.SendAsync(HttpMethod.Get, "/api/vex")).Body!.AsArray());
+    }
+    [Fact]
+    public async Task A_CycloneDX_VEX_upload_suppresses_the_finding_with_its_justification()
+    {
+        var message = await AssessAsync("app-mixed", "dev/cdxvexed", "latest");
+        await _violated.NextAsync(m => m.Image.Digest == message.Image.Digest, Wait);
+
+        var document = System.Text.Encoding.UTF8.GetString(CycloneDxVex.MinimistNotAffected(PolicyTestData.Registry, "dev/cdxvexed"));
+        var uploaded = await _host.CreatedAsync("/api/vex", document);
+        Assert.Equal("cyclonedx", uploaded["format"]!.GetValue<string>());
+        Assert.Equal(1, uploaded["statementCount"]!.GetValue<int>());
+        Assert.Equal("code_not_reachable", uploaded["statements"]![0]!["justification"]!.GetValue<string>());
+
+        await AssessAsync("app-mixed", "dev/cdxvexed", "latest", message.Image.Digest);
+        var satisfied = await _satisfied.NextAsync(m => m.Image.Digest == message.Image.Digest, Wait);
+        Assert.Equal("qa/cdxvexed", satisfied.TargetRepository);
+
+        var verdict = Assert.Single(await _host.VerdictsAsync("dev/cdxvexed", message.Image.Digest))!;
+        var minimist = Assert.Single(verdict["verdict"]!["suppressed"]!.AsArray(),
+            s => s!["finding"]!["packagePurl"]!.GetValue<string>().StartsWith("pkg:npm/minimist", StringComparison.Ordinal))!;
+        var by = Assert.Single(minimist["by"]!.AsArray())!;
+        Assert.Equal("vex", by["kind"]!.GetValue<string>());
+        Assert.Equal("VEX not_affected: code_not_reachable (minimist only parses the build script's own arguments)", by["reason"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{ "bomFormat": "CycloneDX", "specVersion": "1.5", "components": [] }""", "is an SBOM, not VEX")]
+    [InlineData("""{ "@context": "https://example.com/not-openvex", "statements": [] }""", "not an OpenVEX namespace")]
+    [InlineData("""{ "hello": "world" }""", "Neither OpenVEX")]
+    public async Task A_document_of_no_known_VEX_format_is_a_400_naming_the_problem(string document, string problem)
+    {
+        var (response, body) = await _host.SendAsync(HttpMethod.Post, "/api/vex", document);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(problem, body!["errors"]!["$"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

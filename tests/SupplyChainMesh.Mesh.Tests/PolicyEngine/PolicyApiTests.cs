@@ -38,6 +38,9 @@ public sealed class PolicyApiTests : IAsyncLifetime
     [InlineData("dev/*", "qa/{name}", "%n-%q", "action.tagTemplate")]
     [InlineData("dev/app", "dev/app", "%n", "action.targetRepository")]
     [InlineData("dev/*", "dev/{name}-2", "%n", "action.targetRepository")]
+    [InlineData("dev/app", "dev/{name}", "%n", "action.targetRepository")]
+    [InlineData("dev/*", "{repository}", "%n", "action.targetRepository")]
+    [InlineData("dev/*", "{repository}-prod", "%n", "action.targetRepository")]
     [InlineData("dev/*", "qa/{team}", "%n", "action.targetRepository")]
     [InlineData("Dev/*", "qa/x", "%n", "sourceRepository")]
     public async Task A_bad_source_target_or_template_is_a_400_naming_the_field(string source, string target, string template, string field)
@@ -160,5 +163,34 @@ public sealed class PolicyApiTests : IAsyncLifetime
         (response, body) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", """{ "assessment": { "repository": 5 } }""");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("assessment", ((JsonObject)body!["errors"]!).Single().Key, StringComparison.Ordinal);
+    }
+    [Fact]
+    public async Task A_dry_run_by_image_reference_resolves_the_tag_through_the_evaluated_images()
+    {
+        await _host.CreatedAsync("/api/policies", PolicyTestData.SamplePolicy);
+        var digest = PolicyTestData.NewDigest();
+        await _host.EvaluateAsync("bookworm-minbase", "dev/base", "latest", digest);
+
+        // By tag: the digest last evaluated under it, with the tag the reference names.
+        var (response, report) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", $$"""{ "image": "{{PolicyTestData.Registry}}/dev/base:latest" }""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"{PolicyTestData.Registry}/dev/base:latest@{digest}", report!["image"]!.GetValue<string>());
+        Assert.Contains("would copy to qa/base:latest", Assert.Single(report["wouldSatisfy"]!.AsArray())!.ToJsonString(), StringComparison.Ordinal);
+
+        // By digest, tried under another tag: the sample policy's tag criterion fails.
+        (response, report) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", $$"""{ "image": "{{PolicyTestData.Registry}}/dev/base@{{digest}}", "tag": "candidate" }""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(report!["wouldSatisfy"]!.AsArray());
+        Assert.Equal("dev to qa", Assert.Single(report["wouldViolate"]!.AsArray())!["policyName"]!.GetValue<string>());
+
+        // A tag never evaluated: 404 problem details; a reference that does not parse: 400 naming "image".
+        (response, var problem) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", $$"""{ "image": "{{PolicyTestData.Registry}}/dev/base:never-pushed" }""");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("dev/base:never-pushed", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        (response, problem) = await _host.SendAsync(HttpMethod.Post, "/api/policies/dry-run", """{ "image": "registry.example.com/Dev/Base:latest" }""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not an image reference", problem!["errors"]!["image"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

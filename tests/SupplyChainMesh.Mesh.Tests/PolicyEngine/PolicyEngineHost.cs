@@ -5,12 +5,14 @@ using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.Policy.Assessments;
 using SupplyChainMesh.PolicyEngine.Assessments;
 using SupplyChainMesh.PolicyEngine.Evaluation;
+using SupplyChainMesh.PolicyEngine.Infrastructure;
 using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Mesh.Tests.PolicyEngine;
@@ -77,6 +79,26 @@ public sealed class PolicyEngineHost : WebApplicationFactory<PolicyInputs>
         var (response, body) = await SendAsync(HttpMethod.Post, path, json);
         Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {body}");
         return body!;
+    }
+
+    /// <summary>Evaluates a test image through the bus (as FeedSync's ImageAssessed would) and waits until its verdict is stored.</summary>
+    public async Task EvaluateAsync(string image, string repository, string tag, string digest)
+    {
+        var assessment = PolicyTestData.Assessment(image, repository, tag, digest);
+        var message = PolicyTestData.Assessed(assessment, Assessments.Add(assessment));
+        await using var probe = await BusProbe<ImageAssessed>.StartAsync();
+        await probe.Bus.Publish(message);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await using (var scope = Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<PolicyDbContext>();
+                if (await db.Images.AnyAsync(i => i.Digest == digest && i.Tag == tag && i.ReportId == message.ReportId)) return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"{repository}:{tag} was not evaluated within 60 s");
+            await Task.Delay(100);
+        }
     }
 
     public async Task<JsonArray> VerdictsAsync(string repository, string digest)

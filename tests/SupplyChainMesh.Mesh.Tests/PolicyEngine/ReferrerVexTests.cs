@@ -73,6 +73,31 @@ public sealed class ReferrerVexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_CycloneDX_VEX_referrer_suppresses_the_critical_finding_with_its_justification()
+    {
+        var registry = BackingServices.Registry;
+        var repository = $"dev/s6policy-cdx-{Guid.NewGuid():N}"[..30];
+        await Skopeo.PushAsync("app-mixed", registry, $"{repository}:latest");
+        using var client = new RegistryClient(registry);
+        var subject = await client.HeadManifestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
+        var artifact = await ReferrerArtifacts.AttachAsync(client, repository, subject, ReferrerVexSource.CycloneDxMediaType,
+            CycloneDxVex.MinimistNotAffected(registry, repository, subject.Digest));
+        Assert.Equal(artifact, Assert.Single(await client.ListReferrersAsync(repository, subject.Digest, ReferrerVexSource.CycloneDxMediaType)).Digest);
+
+        var assessment = PolicyTestData.Assessment("app-mixed", repository, "latest", subject.Digest) with { Registry = registry };
+        await _satisfied.Bus.Publish(PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment)));
+        var satisfied = await _satisfied.NextAsync(m => m.Image.Digest == subject.Digest, Wait);
+        Assert.Equal($"qa/{repository["dev/".Length..]}", satisfied.TargetRepository);
+
+        var verdict = Assert.Single(await _host.VerdictsAsync(repository, subject.Digest))!;
+        var minimist = Assert.Single(verdict["verdict"]!["suppressed"]!.AsArray(),
+            s => s!["finding"]!["packagePurl"]!.GetValue<string>().StartsWith("pkg:npm/minimist", StringComparison.Ordinal))!;
+        var by = Assert.Single(minimist["by"]!.AsArray())!;
+        Assert.Equal("vex", by["kind"]!.GetValue<string>());
+        Assert.Contains("code_not_reachable", by["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_VEX_attached_after_the_verdict_is_applied_when_its_push_is_announced_not_when_the_cache_expires()
     {
         var registry = BackingServices.Registry;

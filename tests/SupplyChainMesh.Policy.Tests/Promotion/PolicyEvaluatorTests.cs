@@ -111,6 +111,23 @@ public class PolicyEvaluatorTests
         Assert.Contains("no tag", verdict.Promotion.Problem, StringComparison.Ordinal);
     }
 
+    /// <summary>A looping policy that got past validation (stored before the check, or written to the database) is
+    /// satisfied without a promotion: the service turns the problem into a PolicyViolated on "action".</summary>
+    [Theory]
+    [InlineData("dev/*", "dev/{name}", "is the source repository")]
+    [InlineData("dev/payments", "{repository}", "is the source repository")]
+    [InlineData("dev/*", "{repository}-prod", "matches the source pattern 'dev/*'")]
+    [InlineData("registry.example.com/dev/*", "dev/released", "matches the source pattern")]
+    public void A_target_that_renders_into_the_source_is_a_promotion_problem_not_a_loop(string source, string target, string message)
+    {
+        var policy = Policy("loop", source, 0) with { Action = new PromotionAction { TargetRepository = target, TagTemplate = "%n" } };
+        Assert.False(PolicyValidator.Validate(policy).IsValid);
+        var verdict = Assert.Single(PolicyEvaluator.Default.Evaluate(Payments(), [policy], now: Now).Verdicts);
+        Assert.Equal(PolicyOutcome.Satisfied, verdict.Outcome);
+        Assert.Null(verdict.Promotion!.Tag);
+        Assert.Contains(message, verdict.Promotion.Problem, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("dev/*", "dev/payments", true)]
     [InlineData("dev/*", "dev/team/payments", false)]

@@ -37,6 +37,41 @@ public class PolicyValidatorTests
         Assert.Contains(message, Assert.Single(errors.For(field)), StringComparison.Ordinal);
     }
 
+    /// <summary>The target is rendered with the real source (or sample repositories of a source pattern), so a
+    /// template cannot smuggle the source back in: each of these would make the Promoter promote the promoted image again.</summary>
+    [Theory]
+    [InlineData("dev/payments", "dev/{name}", "renders to 'dev/payments' for 'dev/payments', which is the source repository")]
+    [InlineData("dev/payments", "{repository}", "is the source repository")]
+    [InlineData("dev/*", "{repository}", "is the source repository")]
+    [InlineData("dev/*", "dev/{name}", "is the source repository")]
+    [InlineData("dev/*", "{repository}-prod", "matches the source pattern 'dev/*'")]
+    [InlineData("dev/*", "dev/{name}-rc", "matches the source pattern 'dev/*'")]
+    [InlineData("dev/**", "{repository}/released", "matches the source pattern 'dev/**'")]
+    [InlineData("dev/pay*", "dev/{name}s", "matches the source pattern 'dev/pay*'")]
+    [InlineData("*/payments", "prod/{name}", "matches the source pattern '*/payments'")]
+    [InlineData("registry.example.com/dev/*", "dev/{name}-rc", "matches the source pattern 'registry.example.com/dev/*'")]
+    [InlineData("dev/???", "dev/{name}", "is the source repository")]
+    public void A_target_template_that_renders_into_the_source_is_refused(string source, string target, string message)
+    {
+        var policy = Valid with { SourceRepository = source, Action = new PromotionAction { TargetRepository = target, TagTemplate = "%n" } };
+        var errors = PolicyValidator.Validate(policy);
+        Assert.Equal(["action.targetRepository"], errors.Fields);
+        Assert.Contains(message, Assert.Single(errors.For("action.targetRepository")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("dev/payments", "prod/{name}")]
+    [InlineData("dev/payments", "mirror/{repository}")]
+    [InlineData("dev/*", "{repository}/released")]
+    [InlineData("dev/*", "qa/{name}")]
+    [InlineData("dev/???", "dev/{name}-rc")]
+    [InlineData("registry.example.com/dev/*", "qa/{name}")]
+    public void A_target_template_that_leaves_the_source_is_accepted(string source, string target)
+    {
+        var policy = Valid with { SourceRepository = source, Action = new PromotionAction { TargetRepository = target, TagTemplate = "%n" } };
+        Assert.True(PolicyValidator.Validate(policy).IsValid);
+    }
+
     [Fact]
     public void A_missing_action_is_reported()
     {

@@ -77,6 +77,21 @@ public class VexParserTests
         Assert.Contains("code_not_reachable", Assert.Single(Assert.Single(suppressed).By).Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>The format is decided by the parsed structure: a CycloneDX document that mentions the OpenVEX
+    /// namespace in a description is still CycloneDX.</summary>
+    [Fact]
+    public void The_format_comes_from_the_structure_not_from_a_substring()
+    {
+        var cdx = File.ReadAllText(TestData("Vex", "payments.cdx-vex.json"))
+            .Replace("\"No analysis: a plain SBOM vulnerability, not a VEX statement.\"", "\"See https://openvex.dev/ns/v0.2.0 for the OpenVEX twin.\"", StringComparison.Ordinal);
+        Assert.Contains("openvex.dev/ns", cdx, StringComparison.Ordinal);
+        var read = VexDocuments.Read(cdx);
+        Assert.Equal(VexFormat.CycloneDx, read.Format);
+        Assert.Equal("cyclonedx", read.FormatName);
+        Assert.Equal(4, read.Statements.Count);
+        Assert.Equal(VexFormat.OpenVex, VexDocuments.Read(File.ReadAllText(TestData("Vex", "payments.openvex.json"))).Format);
+    }
+
     [Theory]
     [InlineData("not json", "not valid JSON")]
     [InlineData("{}", "Neither OpenVEX")]
@@ -88,6 +103,10 @@ public class VexParserTests
     [InlineData("""{"bomFormat":"CycloneDX","vulnerabilities":[{"id":"CVE-1","analysis":{"state":"maybe"},"affects":[{"ref":"x"}]}]}""", "'maybe'")]
     [InlineData("""{"bomFormat":"CycloneDX","vulnerabilities":[{"id":"CVE-1","analysis":{"state":"not_affected"}}]}""", "no 'affects'")]
     [InlineData("""{"bomFormat":"CycloneDX","vulnerabilities":{}}""", "must be an array")]
+    [InlineData("""{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}""", "is an SBOM, not VEX")]
+    [InlineData("""{"@context":"https://www.w3.org/ns/openvex-lookalike","statements":[]}""", "not an OpenVEX namespace")]
+    [InlineData("""{"@context":"https://openvex.dev/ns/v0.2.0","bomFormat":"CycloneDX","statements":[]}""", "both OpenVEX")]
+    [InlineData("[1]", "JSON array, not an object")]
     public void Bad_documents_raise_a_typed_error_naming_the_problem(string json, string message)
     {
         var ex = Assert.Throws<VexFormatException>(() => VexDocuments.Parse(json));
