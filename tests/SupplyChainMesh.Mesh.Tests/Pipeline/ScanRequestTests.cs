@@ -50,11 +50,47 @@ public sealed class ScanRequestTests
         Assert.Equal(0, await probe.CountAsync(m => m.Image.Digest == digest, TimeSpan.FromSeconds(2)));
     }
 
+    [Fact]
+    public async Task A_forced_scan_or_one_after_a_failed_scan_publishes_the_image_again()
+    {
+        var repository = PipelineHosts.UniqueRepository("dev/app");
+        await Skopeo.PushAsync("bookworm-minbase", BackingServices.Registry, $"{repository}:latest");
+        var digest = await Skopeo.DigestAsync(BackingServices.Registry, $"{repository}:latest");
+        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
+        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
+        await using var ingest = await IngestAsync(bus);
+        using var client = ingest.CreateClient();
+        var reference = $"{BackingServices.Registry}/{repository}:latest";
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/images/scan", new { reference })).StatusCode);
+        var first = await probe.NextAsync(m => m.Image.Digest == digest, Wait);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/images/scan", new { reference })).StatusCode);
+
+        // Once the scan has failed, a plain request scans again.
+        // (After the timeline has the push: a push it reads after the failure would reset the failure.)
+        await Ingestion.PushDedupeTests.WaitForStateAsync(client, first.Image, "pushed");
+        await probe.Bus.Publish(new ImageScanned { ScanId = first.Image.ScanId, Image = first.Image, Layers = [], AnalyzerVersion = "v1", Succeeded = false, FailureReason = "scanner timeout" });
+        await Ingestion.PushDedupeTests.WaitForStateAsync(client, first.Image, "scan-failed");
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/images/scan", new { reference })).StatusCode);
+        var retry = await probe.NextAsync(m => m.Image.Digest == digest, Wait);
+        Assert.NotEqual(first.EventId, retry.EventId);
+        await Ingestion.PushDedupeTests.WaitForStateAsync(client, first.Image, "pushed");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/images/scan", new { reference })).StatusCode);
+
+        // force bypasses the (repository, digest, tag) key: a rescan of an image whose scan did not fail.
+        var forced = await client.PostAsJsonAsync("/api/images/scan", new { reference, force = true });
+        Assert.Equal(HttpStatusCode.Accepted, forced.StatusCode);
+        Assert.True((await forced.Content.ReadFromJsonAsync<Receipt>())!.Accepted);
+        var rescan = await probe.NextAsync(m => m.Image.Digest == digest, Wait);
+        Assert.NotEqual(retry.EventId, rescan.EventId);
+        Assert.Equal(0, await probe.CountAsync(m => m.Image.Digest == digest, TimeSpan.FromSeconds(2)));
+    }
+
     [Theory]
     [InlineData("", HttpStatusCode.BadRequest, "'reference' is required")]
     [InlineData("127.0.0.1:5050/Dev/App:latest", HttpStatusCode.BadRequest, "not a valid")]
     [InlineData("127.0.0.1:5050/dev/app:bad tag", HttpStatusCode.BadRequest, "is not a valid tag")]
-    [InlineData("127.0.0.1:5050/pipeline-none/dev/app:latest", HttpStatusCode.NotFound, "does not exist")]
+    [InlineData("pipeline-none/dev/app:latest", HttpStatusCode.NotFound, "does not exist")]
     public async Task A_bad_or_unknown_reference_gets_a_problem_and_publishes_nothing(string reference, HttpStatusCode status, string reason)
     {
         await using var ingest = await IngestAsync();
