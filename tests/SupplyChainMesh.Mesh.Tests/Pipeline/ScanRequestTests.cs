@@ -14,10 +14,13 @@ public sealed class ScanRequestTests
 
     /// <param name="rabbitMq">The test's own broker virtual host (a new one when null): a host of another test that was
     /// disposed while its bus still started would otherwise take this test's messages from the shared queues.</param>
-    internal static async Task<MeshHost<IngestOptions>> IngestAsync(string? rabbitMq = null) =>
+    internal static async Task<MeshHost<IngestOptions>> IngestAsync(string? rabbitMq = null) => await IngestAsync(rabbitMq, rabbitMq);
+
+    /// <param name="publishVia">Where the host reaches the broker (a <see cref="TcpProxy"/> in front of <paramref name="rabbitMq"/>).</param>
+    private static async Task<MeshHost<IngestOptions>> IngestAsync(string? rabbitMq, string? publishVia) =>
         await PipelineHosts.ReadyAsync(new MeshHost<IngestOptions>(new Dictionary<string, string?>
         {
-            ["RabbitMq:Uri"] = rabbitMq ?? await BackingServices.FreshVirtualHostAsync("ingest"),
+            ["RabbitMq:Uri"] = publishVia ?? rabbitMq ?? await BackingServices.FreshVirtualHostAsync("ingest"),
             ["ConnectionStrings:Postgres"] = await BackingServices.FreshDatabaseAsync("ingest"),
             ["Ingest:WebhookSecret"] = "pipeline-secret",
             ["Registry:Url"] = $"http://{BackingServices.Registry}",
@@ -84,6 +87,33 @@ public sealed class ScanRequestTests
         var rescan = await probe.NextAsync(m => m.Image.Digest == digest, Wait);
         Assert.NotEqual(retry.EventId, rescan.EventId);
         Assert.Equal(0, await probe.CountAsync(m => m.Image.Digest == digest, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task When_the_broker_is_down_a_scan_request_gets_503_and_the_retry_after_it_returns_is_published()
+    {
+        var repository = PipelineHosts.UniqueRepository("dev/app");
+        await Skopeo.PushAsync("bookworm-minbase", BackingServices.Registry, $"{repository}:latest");
+        var digest = await Skopeo.DigestAsync(BackingServices.Registry, $"{repository}:latest");
+        var rabbit = new Uri(await BackingServices.FreshVirtualHostAsync("ingest"));
+        await using var proxy = new TcpProxy(rabbit.Host, rabbit.Port);
+        await using var probe = await BusProbe<ImagePushed>.StartAsync(rabbit.ToString());
+        await using var ingest = await IngestAsync(rabbit.ToString(), new UriBuilder(rabbit) { Port = proxy.Port }.Uri.ToString());
+        using var client = ingest.CreateClient();
+        var reference = $"{BackingServices.Registry}/{repository}:latest";
+
+        proxy.Cut();
+        var refused = await client.PostAsJsonAsync("/api/images/scan", new { reference });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("retry later", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Nothing was recorded for the refused request: the retry is a new push, not a duplicate.
+        proxy.Restore();
+        await HealthReadinessTests.WaitForReadyAsync(client, HttpStatusCode.OK);
+        var retried = await client.PostAsJsonAsync("/api/images/scan", new { reference });
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        await probe.NextAsync(m => m.Image.Digest == digest, Wait);
     }
 
     [Theory]
