@@ -51,10 +51,8 @@ public sealed class IngestWebhookTests
     [Fact]
     public async Task A_manifest_push_is_published_once_even_when_the_registry_sends_it_twice()
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var digest = RandomDigest();
         var body = Envelope(Guid.NewGuid().ToString(), "dev/app", "latest", digest);
 
@@ -96,10 +94,8 @@ public sealed class IngestWebhookTests
     [InlineData("{\"events\":[{\"id\":\"e1\",\"action\":\"push\",\"target\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:0000000000000000000000000000000000000000000000000000000000000000\",\"repository\":\"../etc\",\"url\":\"http://r:5000/v2/\"}}]}", "not a valid repository name")]
     public async Task A_malformed_envelope_gets_400_with_problem_details_and_publishes_nothing(string body, string reason)
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var response = await PostAsync(client, body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -118,10 +114,8 @@ public sealed class IngestWebhookTests
     [Fact]
     public async Task The_same_event_id_is_not_published_again_even_for_another_tag()
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var eventId = Guid.NewGuid().ToString();
         var digest = RandomDigest();
 
@@ -140,10 +134,8 @@ public sealed class IngestWebhookTests
     [InlineData("application/vnd.docker.distribution.manifest.list.v2+json")]
     public async Task Image_manifests_and_indexes_of_every_kind_are_published(string mediaType)
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var digest = RandomDigest();
         var response = await PostAsync(client, Envelope(Guid.NewGuid().ToString(), "dev/app", "latest", digest, mediaType: mediaType));
         Assert.Equal(new Receipt(1, 0, 0), await response.Content.ReadFromJsonAsync<Receipt>());
@@ -158,10 +150,8 @@ public sealed class IngestWebhookTests
     [InlineData("application/vnd.example.unknown.v7+json")]
     public async Task Unknown_manifest_media_types_are_ignored_and_counted_by_reason(string mediaType)
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         using var ignored = new IgnoredEventsListener();
         var digest = RandomDigest();
 

@@ -27,10 +27,8 @@ public sealed class HarborWebhookTests
     [Fact]
     public async Task A_PUSH_ARTIFACT_is_published_once_with_the_registry_repository_digest_and_tag()
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var digest = RandomDigest();
         var body = Payload("PUSH_ARTIFACT", "library", "shop", "v1", digest);
 
@@ -54,10 +52,8 @@ public sealed class HarborWebhookTests
     [InlineData("SCANNING_COMPLETED")]
     public async Task Other_Harbor_event_types_are_ignored_and_counted(string type)
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         using var ignored = new IgnoredEventsListener();
         var digest = RandomDigest();
 
@@ -74,10 +70,8 @@ public sealed class HarborWebhookTests
     [InlineData("{\"type\":\"PUSH_ARTIFACT\",\"event_data\":{\"repository\":{\"repo_full_name\":\"library/shop\"},\"resources\":[{\"digest\":\"md5:1\",\"tag\":\"v1\",\"resource_url\":\"h:1/library/shop:v1\"}]}}", "is not a digest")]
     public async Task A_malformed_Harbor_payload_gets_400_with_problem_details_and_publishes_nothing(string body, string reason)
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
 
         var response = await PostAsync(client, body, path: Path);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -91,10 +85,8 @@ public sealed class HarborWebhookTests
     [Fact]
     public async Task A_Harbor_caller_without_the_secret_gets_401_and_nothing_is_published()
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var body = Payload("PUSH_ARTIFACT", "library", "shop", "v1", RandomDigest());
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(client, body, secret: null, path: Path)).StatusCode);

@@ -16,10 +16,8 @@ public sealed class PushDedupeTests
     [Fact]
     public async Task A_tag_moved_from_A_to_B_and_back_to_A_points_at_A_with_the_latest_push_time()
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var repository = Pipeline.PipelineHosts.UniqueRepository("dev/app");
         var (a, b) = (RandomDigest(), RandomDigest());
 
@@ -46,10 +44,8 @@ public sealed class PushDedupeTests
     [Fact]
     public async Task After_a_failed_scan_a_re_push_is_published_again_but_a_re_sent_event_is_not()
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var repository = Pipeline.PipelineHosts.UniqueRepository("dev/app");
         var digest = RandomDigest();
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.Ingest;
+using SupplyChainMesh.Mesh.Tests.Ingestion;
 using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Mesh.Tests.Pipeline;
@@ -34,10 +35,8 @@ public sealed class ScanRequestTests
         var repository = PipelineHosts.UniqueRepository("dev/app");
         await Skopeo.PushAsync("bookworm-minbase", BackingServices.Registry, $"{repository}:latest");
         var digest = await Skopeo.DigestAsync(BackingServices.Registry, $"{repository}:latest");
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await IngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => IngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
 
         var first = await client.PostAsJsonAsync("/api/images/scan", new { reference = $"{BackingServices.Registry}/{repository}:latest" });
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
@@ -59,10 +58,8 @@ public sealed class ScanRequestTests
         var repository = PipelineHosts.UniqueRepository("dev/app");
         await Skopeo.PushAsync("bookworm-minbase", BackingServices.Registry, $"{repository}:latest");
         var digest = await Skopeo.DigestAsync(BackingServices.Registry, $"{repository}:latest");
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await IngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => IngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var reference = $"{BackingServices.Registry}/{repository}:latest";
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/images/scan", new { reference })).StatusCode);
