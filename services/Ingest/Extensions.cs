@@ -1,4 +1,5 @@
 using MassTransit;
+using SupplyChainMesh.Contracts;
 using SupplyChainMesh.Ingest.Infrastructure;
 using SupplyChainMesh.Ingest.Requests;
 using SupplyChainMesh.Ingest.Timeline;
@@ -13,7 +14,16 @@ internal static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<IngestDbContext>(IngestDbContext.Schema);
-        builder.AddMessaging(x => x.AddConsumer<ImageTimelineConsumer, ImageTimelineConsumerDefinition>());
+        var scanQueue = builder.Configuration[$"{IngestOptions.Section}:{nameof(IngestOptions.ScanQueue)}"] ?? IngestOptions.DefaultScanQueue;
+        builder.AddMessaging(x => x.AddConsumer<ImageTimelineConsumer, ImageTimelineConsumerDefinition>(), (_, cfg) =>
+        {
+            // Publisher confirms do not cover a message no queue is bound to: an ImagePushed published before the scan
+            // saga ever started in this broker would be confirmed and dropped. Binding the saga's queue straight to the
+            // ImagePushed exchange (declared on the first publish, as durable as the saga's own declaration) makes it
+            // wait there instead. Once the saga has bound its own path too, RabbitMQ still puts a message in a queue once.
+            var exchange = cfg.MessageTopology.GetMessageTopology<ImagePushed>().EntityName;
+            cfg.Publish<ImagePushed>(p => p.BindQueue(exchange, scanQueue));
+        });
         builder.Services.AddRegistryClientPool();
         builder.Services.AddScoped<ScanRequestResolver>();
         builder.Services.AddHttpClient<ScanProgressClient>(http =>

@@ -1,5 +1,6 @@
 using SupplyChainMesh.Ingest;
 using SupplyChainMesh.Ingest.Apis;
+using SupplyChainMesh.Ingest.Webhooks;
 using SupplyChainMesh.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,8 @@ builder.AddForwardedIdentity();
 
 var app = builder.Build();
 app.UseExceptionHandler();
+// The scan API takes the registries' shared secret as well as a forwarded identity.
+app.UseWebhookSecretForScans();
 app.UseForwardedIdentity();
 app.MapDefaultEndpoints();
 app.MapRegistryEventsApi();

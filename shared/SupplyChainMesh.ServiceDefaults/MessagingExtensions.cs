@@ -15,7 +15,10 @@ public static class MessagingExtensions
     /// because Debian's RabbitMQ has no delayed-exchange plugin; <c>RabbitMq:DelayedExchange=true</c> uses the broker
     /// plugin instead (compose and Kubernetes images carry it).
     /// </summary>
-    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure)
+    /// <param name="configureBus">A service's own broker topology (e.g. queues its published messages must reach even
+    /// before their consumer ever ran), applied before the endpoints are configured.</param>
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> configure,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
     {
         var uri = builder.Configuration["RabbitMq:Uri"]
             ?? throw new InvalidOperationException("RabbitMq:Uri is not configured (env RabbitMq__Uri).");
@@ -31,7 +34,12 @@ public static class MessagingExtensions
             configure(x);
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host(new Uri(uri), h => h.ConnectionName(builder.Environment.ApplicationName));
+                cfg.Host(new Uri(uri), h =>
+                {
+                    h.ConnectionName(builder.Environment.ApplicationName);
+                    // Publish/Send complete only once the broker has the message: said here, not left to a default.
+                    h.PublisherConfirmation = true;
+                });
                 cfg.PrefetchCount = prefetch;
                 if (delayedExchange)
                 {
@@ -49,6 +57,7 @@ public static class MessagingExtensions
                 cfg.UseMessageRetry(r => r.Intervals(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(500),
                     TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
                 cfg.UseInMemoryOutbox(context);
+                configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });

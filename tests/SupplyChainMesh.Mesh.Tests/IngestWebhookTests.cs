@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.Ingest;
+using SupplyChainMesh.Mesh.Tests.Ingestion;
 using SupplyChainMesh.Testing;
 
 namespace SupplyChainMesh.Mesh.Tests;
@@ -17,7 +18,7 @@ public sealed class IngestWebhookTests
 
     // Ready before use, and on a broker virtual host of the test's own: a host of another test that was disposed while
     // its bus still started would otherwise take this test's messages from the shared queues.
-    private static async Task<MeshHost<IngestOptions>> StartIngestAsync(string? rabbitUri = null) =>
+    internal static async Task<MeshHost<IngestOptions>> StartIngestAsync(string? rabbitUri = null) =>
         await Pipeline.PipelineHosts.ReadyAsync(new MeshHost<IngestOptions>(new Dictionary<string, string?>
         {
             ["RabbitMq:Uri"] = rabbitUri ?? await BackingServices.FreshVirtualHostAsync("ingest"),
@@ -26,9 +27,9 @@ public sealed class IngestWebhookTests
         }));
 
     internal static string Envelope(string eventId, string repository, string tag, string digest, string action = "push",
-        string mediaType = "application/vnd.oci.image.manifest.v1+json") =>
+        string mediaType = "application/vnd.oci.image.manifest.v1+json", string timestamp = "2026-11-29T18:36:31.15403207Z") =>
         $$$"""
-        {"events":[{"id":"{{{eventId}}}","timestamp":"2026-11-29T18:36:31.15403207Z","action":"{{{action}}}",
+        {"events":[{"id":"{{{eventId}}}","timestamp":"{{{timestamp}}}","action":"{{{action}}}",
           "target":{"mediaType":"{{{mediaType}}}","size":345,"digest":"{{{digest}}}","length":345,"repository":"{{{repository}}}",
             "url":"http://127.0.0.1:5050/v2/{{{repository}}}/manifests/{{{digest}}}","tag":"{{{tag}}}"},
           "request":{"id":"r1","addr":"127.0.0.1:60298","host":"127.0.0.1:5050","method":"PUT","useragent":"skopeo/1.9.3"},
@@ -37,11 +38,11 @@ public sealed class IngestWebhookTests
 
     internal static string RandomDigest() => "sha256:" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string? secret = Secret)
+    internal static async Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string? secret = Secret, string path = "/api/registry/events")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/registry/events")
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
-            Content = new StringContent(body, Encoding.UTF8, "application/vnd.docker.distribution.events.v1+json"),
+            Content = new StringContent(body, Encoding.UTF8, path.EndsWith("/events", StringComparison.Ordinal) ? "application/vnd.docker.distribution.events.v1+json" : "application/json"),
         };
         if (secret is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         return await client.SendAsync(request);
@@ -50,10 +51,8 @@ public sealed class IngestWebhookTests
     [Fact]
     public async Task A_manifest_push_is_published_once_even_when_the_registry_sends_it_twice()
     {
-        var bus = await BackingServices.FreshVirtualHostAsync("ingest");
-        await using var probe = await BusProbe<ImagePushed>.StartAsync(bus);
-        await using var ingest = await StartIngestAsync(bus);
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var digest = RandomDigest();
         var body = Envelope(Guid.NewGuid().ToString(), "dev/app", "latest", digest);
 
@@ -80,10 +79,12 @@ public sealed class IngestWebhookTests
     {
         await using var ingest = await StartIngestAsync();
         using var client = ingest.CreateClient();
+        using var ignored = new IgnoredEventsListener();
         var blob = await PostAsync(client, Envelope(Guid.NewGuid().ToString(), "dev/app", "", RandomDigest(), mediaType: "application/octet-stream"));
         var pull = await PostAsync(client, Envelope(Guid.NewGuid().ToString(), "dev/app", "latest", RandomDigest(), action: "pull"));
         Assert.Equal(new Receipt(0, 0, 1), await blob.Content.ReadFromJsonAsync<Receipt>());
         Assert.Equal(new Receipt(0, 0, 1), await pull.Content.ReadFromJsonAsync<Receipt>());
+        Assert.Equal((1, 1, 0), (ignored.Count("blob"), ignored.Count("pull"), ignored.Count("unknown-media-type")));
     }
 
     [Theory]
@@ -93,12 +94,73 @@ public sealed class IngestWebhookTests
     [InlineData("{\"events\":[{\"id\":\"e1\",\"action\":\"push\",\"target\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:0000000000000000000000000000000000000000000000000000000000000000\",\"repository\":\"../etc\",\"url\":\"http://r:5000/v2/\"}}]}", "not a valid repository name")]
     public async Task A_malformed_envelope_gets_400_with_problem_details_and_publishes_nothing(string body, string reason)
     {
-        await using var ingest = await StartIngestAsync();
-        using var client = ingest.CreateClient();
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
         var response = await PostAsync(client, body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Malformed notification", problem.GetProperty("title").GetString());
+        Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // A well-formed push on the same host is published, so the probe would have seen one from the malformed body.
+        var digest = RandomDigest();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, Envelope(Guid.NewGuid().ToString(), "dev/app", "latest", digest))).StatusCode);
+        await probe.NextAsync(m => m.Image.Digest == digest, Wait);
+        Assert.Equal(0, await probe.CountAsync(_ => true, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task The_same_event_id_is_not_published_again_even_for_another_tag()
+    {
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
+        var eventId = Guid.NewGuid().ToString();
+        var digest = RandomDigest();
+
+        Assert.Equal(1, (await (await PostAsync(client, Envelope(eventId, "dev/app", "latest", digest))).Content.ReadFromJsonAsync<Receipt>())!.Accepted);
+        await probe.NextAsync(m => m.Image.Digest == digest, Wait);
+        // Only the event id says this is a re-send: (repository, digest, tag) is new.
+        var again = await (await PostAsync(client, Envelope(eventId, "dev/app", "v2", digest))).Content.ReadFromJsonAsync<Receipt>();
+        Assert.Equal(new Receipt(0, 1, 0), again);
+        Assert.Equal(0, await probe.CountAsync(m => m.Image.Digest == digest, TimeSpan.FromSeconds(2)));
+    }
+
+    [Theory]
+    [InlineData("application/vnd.oci.image.manifest.v1+json")]
+    [InlineData("application/vnd.oci.image.index.v1+json")]
+    [InlineData("application/vnd.docker.distribution.manifest.v2+json")]
+    [InlineData("application/vnd.docker.distribution.manifest.list.v2+json")]
+    public async Task Image_manifests_and_indexes_of_every_kind_are_published(string mediaType)
+    {
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
+        var digest = RandomDigest();
+        var response = await PostAsync(client, Envelope(Guid.NewGuid().ToString(), "dev/app", "latest", digest, mediaType: mediaType));
+        Assert.Equal(new Receipt(1, 0, 0), await response.Content.ReadFromJsonAsync<Receipt>());
+        var pushed = await probe.NextAsync(m => m.Image.Digest == digest, Wait);
+        Assert.Equal(mediaType, pushed.MediaType);
+    }
+
+    [Theory]
+    [InlineData("application/vnd.docker.distribution.manifest.v1+json")]
+    [InlineData("application/vnd.docker.distribution.manifest.v1+prettyjws")]
+    [InlineData("application/vnd.cncf.helm.config.v1+json")]
+    [InlineData("application/vnd.example.unknown.v7+json")]
+    public async Task Unknown_manifest_media_types_are_ignored_and_counted_by_reason(string mediaType)
+    {
+        await using var ingest = await ProbedIngest.StartAsync(bus => StartIngestAsync(bus));
+        var (probe, client) = (ingest.Probe, ingest.Client);
+        using var ignored = new IgnoredEventsListener();
+        var digest = RandomDigest();
+
+        var response = await PostAsync(client, Envelope(Guid.NewGuid().ToString(), "dev/app", "latest", digest, mediaType: mediaType));
+        Assert.Equal(new Receipt(0, 0, 1), await response.Content.ReadFromJsonAsync<Receipt>());
+        Assert.Equal(1, ignored.Count("unknown-media-type"));
+        Assert.Equal(0, await probe.CountAsync(m => m.Image.Digest == digest, TimeSpan.FromSeconds(2)));
+        var tags = await client.GetFromJsonAsync<List<TagRow>>("/api/images?repository=dev/app");
+        Assert.DoesNotContain(tags!, t => t.Digest == digest);
     }
 
     [Fact]
@@ -135,7 +197,7 @@ public sealed class IngestWebhookTests
         await probe.NextAsync(m => m.Image.Digest == digest, Wait);
     }
 
-    private sealed record Receipt(int Accepted, int Duplicates, int Ignored);
+    internal sealed record Receipt(int Accepted, int Duplicates, int Ignored, int Removed = 0);
 
-    private sealed record TagRow(string Registry, string Repository, string Tag, string Digest);
+    internal sealed record TagRow(string Registry, string Repository, string Tag, string Digest, DateTimeOffset UpdatedAt);
 }

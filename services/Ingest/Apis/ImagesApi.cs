@@ -15,10 +15,12 @@ public static class ImagesApi
 
     public sealed record PushView(string Registry, string Repository, string Tag, string Digest, string Source, string? Actor, DateTimeOffset PushedAt);
 
-    public sealed record ScanRequest(string? Reference);
+    /// <param name="Force">Scan again even if this (repository, digest, tag) was recorded before and its scan did not
+    /// fail: a rescan, e.g. after a scanner fix.</param>
+    public sealed record ScanRequest(string? Reference, bool Force = false);
 
     /// <summary>What a scan request started: the image resolved to its digest, and whether it was new (a repeat of an
-    /// already recorded (repository, digest, tag) starts nothing).</summary>
+    /// already recorded (repository, digest, tag) starts nothing unless its scan failed or <c>force</c> is set).</summary>
     public sealed record ScanReceipt(string Registry, string Repository, string? Tag, string Digest, string MediaType, bool Accepted);
 
     public static IEndpointRouteBuilder MapImagesApi(this IEndpointRouteBuilder app)
@@ -65,7 +67,7 @@ public static class ImagesApi
         bool accepted;
         try
         {
-            accepted = await recorder.RecordAsync(push, ct);
+            accepted = await recorder.RecordAsync(push, request?.Force == true, ct);
         }
         catch (Exception ex) when (RegistryEventsApi.IsUnavailable(ex))
         {

@@ -7,7 +7,8 @@ namespace SupplyChainMesh.Ingest.Apis;
 /// <summary>Where registries report pushes: the CNCF Distribution registry's notifications and Harbor's webhooks.</summary>
 public static class RegistryEventsApi
 {
-    public sealed record Receipt(int Accepted, int Duplicates, int Ignored);
+    /// <param name="Removed">Catalogue tag heads taken off by delete events.</param>
+    public sealed record Receipt(int Accepted, int Duplicates, int Ignored, int Removed = 0);
 
     public static IEndpointRouteBuilder MapRegistryEventsApi(this IEndpointRouteBuilder app)
     {
@@ -28,15 +29,20 @@ public static class RegistryEventsApi
             logger.LogWarning("Malformed registry notification refused: {Reason}", result.Error);
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed notification", detail: result.Error);
         }
-        if (result.Ignored > 0) PushRecorder.Ignored.Add(result.Ignored);
+        foreach (var reason in result.IgnoredReasons)
+            PushRecorder.Ignored.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-        var accepted = 0;
+        var (accepted, removed) = (0, 0);
         try
         {
+            // Deletes after pushes: a delete takes off only heads not moved after it happened, so a push that came
+            // after a delete in the same envelope keeps its tag.
             foreach (var push in result.Pushes)
             {
                 if (await recorder.RecordAsync(push, ct)) accepted++;
             }
+            foreach (var delete in result.Deletes)
+                removed += await recorder.RemoveAsync(delete, ct);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -45,7 +51,7 @@ public static class RegistryEventsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not recorded",
                 detail: "The message broker or the database is unavailable; retry later.");
         }
-        return TypedResults.Ok(new Receipt(accepted, result.Pushes.Count - accepted, result.Ignored));
+        return TypedResults.Ok(new Receipt(accepted, result.Pushes.Count - accepted, result.Ignored, removed));
     }
 
     /// <summary>The broker or the database did not take the push: the caller should retry later (503).</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace SupplyChainMesh.Ingest.Webhooks;
@@ -9,10 +7,7 @@ public sealed class WebhookSecretFilter(IOptions<IngestOptions> options, ILogger
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var expected = options.Value.WebhookSecret;
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
-        if (expected.Length == 0 || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
+        if (!WebhookSecret.IsPresented(context.HttpContext.Request, options.Value.WebhookSecret))
         {
             logger.LogWarning("Webhook from {Remote} refused: missing or wrong secret", context.HttpContext.Connection.RemoteIpAddress);
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",

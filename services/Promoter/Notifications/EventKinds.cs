@@ -7,9 +7,14 @@ public static class EventKinds
     public const string ScanFailed = "scan.failed";
     public const string ImagePromoted = "image.promoted";
     public const string PromotionFailed = "promotion.failed";
+    /// <summary>A feed update taught the mesh vulnerabilities affecting a stored image (NewVulnerabilitiesFound).</summary>
     public const string VulnerabilitiesFound = "vulnerabilities.found";
+
+    /// <summary>An image's scan was assessed and has vulnerabilities (ImageAssessed with trigger <c>scan</c> and a
+    /// non-zero total): what a first scan finds, which <see cref="VulnerabilitiesFound"/> (feed-driven) never says.</summary>
+    public const string ScanVulnerable = "scan.vulnerable";
     public const string PolicyViolated = "policy.violated";
 
     public static IReadOnlyList<string> All { get; } =
-        [ScanCompleted, ScanFailed, ImagePromoted, PromotionFailed, VulnerabilitiesFound, PolicyViolated];
+        [ScanCompleted, ScanFailed, ScanVulnerable, ImagePromoted, PromotionFailed, VulnerabilitiesFound, PolicyViolated];
 }

@@ -15,6 +15,7 @@ namespace SupplyChainMesh.Promoter.Notifications;
 /// </summary>
 public sealed class NotificationConsumer(PromoterDbContext db, TimeProvider time) :
     IConsumer<ImageScanned>,
+    IConsumer<ImageAssessed>,
     IConsumer<ImagePromoted>,
     IConsumer<PromotionFailed>,
     IConsumer<NewVulnerabilitiesFound>,
@@ -27,6 +28,11 @@ public sealed class NotificationConsumer(PromoterDbContext db, TimeProvider time
 
     public Task Consume(ConsumeContext<ImageScanned> context) =>
         QueueAsync(context, context.Message.Succeeded ? EventKinds.ScanCompleted : EventKinds.ScanFailed);
+
+    /// <summary>Only a scan's assessment that found something: a feed-driven re-assessment is told as
+    /// <see cref="EventKinds.VulnerabilitiesFound"/>, with the new ids.</summary>
+    public Task Consume(ConsumeContext<ImageAssessed> context) =>
+        context.Message.Trigger == "scan" && context.Message.Counts.Total > 0 ? QueueAsync(context, EventKinds.ScanVulnerable) : Task.CompletedTask;
 
     public Task Consume(ConsumeContext<ImagePromoted> context) => QueueAsync(context, EventKinds.ImagePromoted);
 

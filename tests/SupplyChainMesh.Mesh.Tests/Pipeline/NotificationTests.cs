@@ -61,6 +61,83 @@ public sealed class NotificationTests
         Assert.Equal(("image.promoted", "delivered", 2, 200), (delivery.Kind, delivery.Status, delivery.Attempts, delivery.LastStatusCode));
     }
 
+    [Fact]
+    public async Task A_subscriber_gets_each_kind_it_asked_for_signed_with_its_kind_and_nothing_else()
+    {
+        await using var receiver = new WebhookReceiver(PipelineHosts.WebhookPort);
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var host = await PipelineHosts.PromoterAsync(bus, new Dictionary<string, string?>
+        {
+            ["Notifications:AllowedHosts:0"] = $"127.0.0.1:{PipelineHosts.WebhookPort}",
+        });
+        using var client = host.CreateClient();
+        await using var probe = await BusProbe<ImagePromoted>.StartAsync(bus);
+        string[] kinds = ["scan.completed", "scan.failed", "scan.vulnerable", "vulnerabilities.found", "image.promoted", "promotion.failed"];
+        var created = await client.PostAsJsonAsync("/api/subscriptions", new { url = receiver.Url, secret = Secret, events = kinds });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        // One image per event, so each delivery says by its digest which event it carries.
+        ImageIdentity NewImage() => new(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "latest", IngestWebhookTests.RandomDigest());
+        var expected = new Dictionary<string, ImageIdentity>();
+        var scanned = expected["scan.completed"] = NewImage();
+        await probe.Bus.Publish(new ImageScanned { ScanId = scanned.ScanId, Image = scanned, Layers = [], AnalyzerVersion = "v1", Succeeded = true });
+        var failed = expected["scan.failed"] = NewImage();
+        await probe.Bus.Publish(new ImageScanned { ScanId = failed.ScanId, Image = failed, Layers = [], AnalyzerVersion = "v1", Succeeded = false, FailureReason = "layer blob 404" });
+        var vulnerable = expected["scan.vulnerable"] = NewImage();
+        await probe.Bus.Publish(Assessed(vulnerable, "scan", new SeverityCounts(1, 2, 0, 0, 0, 0)));
+        var found = expected["vulnerabilities.found"] = NewImage();
+        await probe.Bus.Publish(new NewVulnerabilitiesFound { Image = found, VulnerabilityIds = ["CVE-2024-3094"], Source = "debian", FoundAt = DateTimeOffset.UtcNow });
+        var promoted = expected["image.promoted"] = NewImage();
+        await probe.Bus.Publish(new ImagePromoted { Image = promoted, Target = promoted with { Repository = "qa/app" }, PolicyId = Guid.NewGuid(), Action = "copy", PromotedAt = DateTimeOffset.UtcNow });
+        var promotionFailed = expected["promotion.failed"] = NewImage();
+        await probe.Bus.Publish(new PromotionFailed
+        {
+            Image = promotionFailed,
+            PolicyId = Guid.NewGuid(),
+            TargetRepository = "qa/app",
+            TargetTag = "latest",
+            Reason = "registry kept answering 503",
+            Attempts = 3,
+        });
+        // Not news for a subscriber: a clean scan's assessment, and a feed-driven re-assessment (told as vulnerabilities.found).
+        var clean = NewImage();
+        await probe.Bus.Publish(Assessed(clean, "scan", new SeverityCounts(0, 0, 0, 0, 0, 0)));
+        await probe.Bus.Publish(Assessed(clean, "feed-update", new SeverityCounts(0, 3, 0, 0, 0, 0)));
+
+        var received = new Dictionary<string, WebhookReceiver.Received>();
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            var post = await receiver.NextAsync(Wait);
+            var kind = post.Headers["X-SCM-Event"];
+            Assert.True(received.TryAdd(kind, post), $"{kind} delivered twice");
+        }
+        Assert.Equal(kinds.Order(StringComparer.Ordinal), received.Keys.Order(StringComparer.Ordinal));
+        foreach (var (kind, post) in received)
+        {
+            Assert.Equal("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), post.Body)), post.Headers["X-SCM-Signature"]);
+            using var body = JsonDocument.Parse(post.Body);
+            Assert.Equal(kind, body.RootElement.GetProperty("kind").GetString());
+            Assert.Equal(post.Headers["X-SCM-Event-Id"], body.RootElement.GetProperty("id").GetString());
+            Assert.Equal(expected[kind].Digest, body.RootElement.GetProperty("data").GetProperty("image").GetProperty("digest").GetString());
+        }
+        using (var assessed = JsonDocument.Parse(received["scan.vulnerable"].Body))
+            Assert.Equal(1, assessed.RootElement.GetProperty("data").GetProperty("counts").GetProperty("critical").GetInt32());
+        using (var reason = JsonDocument.Parse(received["promotion.failed"].Body))
+            Assert.Equal("registry kept answering 503", reason.RootElement.GetProperty("data").GetProperty("reason").GetString());
+
+        // Nothing else arrives: the clean image's assessments queued no delivery.
+        await Assert.ThrowsAsync<TimeoutException>(() => receiver.NextAsync(TimeSpan.FromSeconds(3)));
+    }
+
+    private static ImageAssessed Assessed(ImageIdentity image, string trigger, SeverityCounts counts) => new()
+    {
+        Image = image,
+        ReportId = Guid.NewGuid(),
+        Counts = counts,
+        AssessedAt = DateTimeOffset.UtcNow,
+        Trigger = trigger,
+    };
+
     [Theory]
     [InlineData("http://169.254.169.254/latest/meta-data/", Secret, "image.promoted", "url")]
     [InlineData("file:///etc/passwd", Secret, "image.promoted", "url")]
