@@ -30,8 +30,14 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
         });
 
         Initially(Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
-        During(Promoted, Ignore(Satisfied));
-        During(Failed, Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
+        // A redelivered PolicySatisfied that ended the run (its announcement may not have left: the broker went away
+        // after the commit) announces again with the same message id, so inbox consumers apply it once.
+        During(Promoted,
+            When(Satisfied, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
+            Ignore(Satisfied));
+        During(Failed,
+            When(Satisfied, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
+            Promote(When(Satisfied, c => !IsRedeliveredEnd(c)).Then(c => Remember(c.Saga, c.Message, settings))));
     }
 
     public State Promoted { get; private set; } = null!;
@@ -40,25 +46,47 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
     public Event<PolicySatisfied> Satisfied { get; private set; } = null!;
 
     private EventActivityBinder<PromotionState, PolicySatisfied> Promote(EventActivityBinder<PromotionState, PolicySatisfied> binder) =>
-        binder.Activity(a => a.OfType<PromoteImageActivity>())
+        binder.Then(c => { c.Saga.Generation++; c.Saga.CompletedBy = null; })
+            .Activity(a => a.OfType<PromoteImageActivity>())
+            .Then(c => c.Saga.CompletedBy = c.MessageId)
             .IfElse(c => c.Saga.FailureReason is null,
-                done => done.TransitionTo(Promoted).PublishAsync(c => c.Init<ImagePromoted>(new ImagePromoted
-                {
-                    Image = c.Message.Image,
-                    Target = new ImageIdentity(c.Saga.TargetRegistry, c.Saga.TargetRepository, c.Saga.TargetTag, c.Saga.Digest),
-                    PolicyId = c.Saga.PolicyId,
-                    Action = c.Saga.Action,
-                    PromotedAt = c.Saga.CompletedAt ?? DateTimeOffset.UtcNow,
-                })),
-                failed => failed.TransitionTo(Failed).PublishAsync(c => c.Init<PromotionFailed>(new PromotionFailed
-                {
-                    Image = c.Message.Image,
-                    TargetRepository = c.Saga.TargetRepository,
-                    TargetTag = c.Saga.TargetTag,
-                    PolicyId = c.Saga.PolicyId,
-                    Reason = c.Saga.FailureReason!,
-                    Attempts = c.Saga.Attempts,
-                })));
+                done => done.TransitionTo(Promoted).ThenAsync(AnnounceAsync),
+                failed => failed.TransitionTo(Failed).ThenAsync(AnnounceAsync));
+
+    private static bool IsRedeliveredEnd(BehaviorContext<PromotionState, PolicySatisfied> context) =>
+        context.MessageId is { } id && id == context.Saga.CompletedBy;
+
+    /// <summary>Publishes how the run ended, under a message id derived from the promotion and its run.</summary>
+    private static Task AnnounceAsync(BehaviorContext<PromotionState, PolicySatisfied> context)
+    {
+        var saga = context.Saga;
+        var image = new ImageIdentity(saga.SourceRegistry, saga.SourceRepository, saga.SourceTag, saga.Digest);
+        if (saga.FailureReason is null)
+        {
+            var promoted = AnnouncementId("image-promoted", saga);
+            return context.Publish(new ImagePromoted
+            {
+                Image = image,
+                Target = new ImageIdentity(saga.TargetRegistry, saga.TargetRepository, saga.TargetTag, saga.Digest),
+                PolicyId = saga.PolicyId,
+                Action = saga.Action,
+                PromotedAt = saga.CompletedAt ?? DateTimeOffset.UtcNow,
+            }, p => p.MessageId = promoted, context.CancellationToken);
+        }
+        var failed = AnnouncementId("promotion-failed", saga);
+        return context.Publish(new PromotionFailed
+        {
+            Image = image,
+            TargetRepository = saga.TargetRepository,
+            TargetTag = saga.TargetTag,
+            PolicyId = saga.PolicyId,
+            Reason = saga.FailureReason,
+            Attempts = saga.Attempts,
+        }, p => p.MessageId = failed, context.CancellationToken);
+    }
+
+    public static Guid AnnouncementId(string kind, PromotionState saga) =>
+        DeterministicId.For(kind, $"{saga.CorrelationId}:{saga.Generation}");
 
     private static void Remember(PromotionState saga, PolicySatisfied message, PromoterOptions options)
     {

@@ -222,6 +222,9 @@ namespace SupplyChainMesh.Promoter.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("CompletedBy")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -243,6 +246,9 @@ namespace SupplyChainMesh.Promoter.Infrastructure.Migrations
                     b.Property<string>("Fingerprint")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("PolicyId")
                         .HasColumnType("uuid");
