@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using MassTransit;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Testing;
@@ -126,6 +127,33 @@ public sealed class PromotionTests
         var message = await failed.NextAsync(m => m.Image.Digest == image.Digest, Wait);
         Assert.Equal(1, message.Attempts);
         Assert.Contains("refused the promotion", message.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ImagePromoted_lost_after_the_commit_is_announced_again_under_the_same_message_id_and_promoted_once()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
+        var target = source.Repository.Replace("/dev/app", "/qa/app", StringComparison.Ordinal);
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);
+        var flaky = new FlakyPublishObserver<ImagePromoted>();
+        await using var host = await PipelineHosts.PromoterAsync(bus, services: s => s.AddPublishObserver(_ => flaky));
+
+        var satisfied = PipelineHosts.Satisfied(source, target);
+        await promoted.Bus.Publish(satisfied);
+        await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        await promoted.CountAsync(_ => false, TimeSpan.FromSeconds(5));
+
+        // The first publish never left, the second left but looked failed: the redelivered PolicySatisfied found the
+        // promotion done, did not promote again, and announced it again under the same message id.
+        Assert.Equal(2, flaky.Failures);
+        var received = promoted.Received.Where(r => r.Message.Image.Digest == source.Digest).ToList();
+        Assert.Equal(2, received.Count);
+        var messageId = Assert.Single(received.Select(r => r.MessageId).Distinct());
+        Assert.Equal(DeterministicId.For("image-promoted", $"{satisfied.PromotionId}:1"), messageId);
+        var record = Assert.Single(await RecordsAsync(host, source.Digest));
+        Assert.Equal("promoted", record.Outcome);
+        Assert.Equal(source.Digest, await Skopeo.DigestAsync(source.Registry, $"{target}:latest"));
     }
 
     private sealed record Record(Guid PolicyId, string PolicyName, string SourceRegistry, string SourceRepository, string? SourceTag, string Digest,

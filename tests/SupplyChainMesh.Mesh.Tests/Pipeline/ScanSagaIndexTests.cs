@@ -21,12 +21,18 @@ public sealed class ScanSagaIndexTests
         var (index, children) = await PushIndexAsync(("app-mixed", Platform.LinuxAmd64), ("bookworm-apps", Platform.Parse("linux/arm64/v8")));
         var (bus, database) = await IsolatedAsync("index");
         await using var probe = await BusProbe<ImageScanned>.StartAsync(bus);
+        await using var layerProbe = await BusProbe<LayerScanned>.StartAsync(bus);
         await using var host = await StartAsync(bus, database);
 
         await probe.Bus.Publish(Pushed(index) with { MediaType = MediaTypes.OciIndex });
         var scanned = await probe.NextAsync(m => m.Image.Digest == index.Digest, Wait);
 
         Assert.True(scanned.Succeeded, scanned.FailureReason);
+        // Every layer's answer says how many distinct layers the scan waits for: the m of "n of m".
+        await layerProbe.CountAsync(_ => false, TimeSpan.FromSeconds(1));
+        var answers = layerProbe.Received.Select(r => r.Message).Where(m => m.ScanId == index.ScanId).ToList();
+        Assert.Equal(scanned.Layers.Order(StringComparer.Ordinal), answers.Select(a => a.LayerDigest).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(answers, a => Assert.Equal(scanned.Layers.Count, a.LayerCount));
         var amd64 = children[0].Manifest!.Layers.Select(l => l.Digest).ToList();
         var arm64 = children[1].Manifest!.Layers.Select(l => l.Digest).ToList();
         var attestationOnly = children[2].Manifest!.Layers.Select(l => l.Digest).Except(amd64).Except(arm64).ToList();
