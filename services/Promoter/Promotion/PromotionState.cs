@@ -31,7 +31,7 @@ public sealed class PromotionState : SagaStateMachineInstance, ISagaVersion
     /// the run ends with.</summary>
     public int Generation { get; set; }
 
-    /// <summary>The message id of the <see cref="Contracts.PolicySatisfied"/> that ended the run: when it is redelivered
+    /// <summary>The message id of the <see cref="PromotionAttempted"/> that ended the run: when it is redelivered
     /// (the announcement may not have left), the saga announces again with the same message id.</summary>
     public Guid? CompletedBy { get; set; }
 

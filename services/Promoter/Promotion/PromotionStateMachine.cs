@@ -6,9 +6,11 @@ namespace SupplyChainMesh.Promoter.Promotion;
 
 /// <summary>
 /// One promotion per (policy, digest, target), correlated on <see cref="PolicySatisfied.PromotionId"/>: the first
-/// <see cref="PolicySatisfied"/> inserts the row and promotes; a redelivered or duplicated one waits on that row and then
-/// finds the promotion done and is ignored, so an image is never promoted twice. A failed promotion is tried again when
-/// the policy is satisfied again (the registry may be back).
+/// <see cref="PolicySatisfied"/> inserts the row, moves it to Promoting and sends <see cref="PromoteImage"/>; the copy
+/// and its back-off run in <see cref="PromoteImageConsumer"/> outside any database transaction, and its
+/// <see cref="PromotionAttempted"/> is recorded and announced here. A redelivered or duplicated
+/// <see cref="PolicySatisfied"/> finds the promotion under way or done and is ignored, so an image is never promoted
+/// twice. A failed promotion is tried again when the policy is satisfied again (the registry may be back).
 /// </summary>
 public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionState>
 {
@@ -28,36 +30,70 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
                 CreatedAt = DateTimeOffset.UtcNow,
             });
         });
+        Event(() => Attempted, e =>
+        {
+            e.CorrelateById(m => m.Message.PromotionId);
+            e.OnMissingInstance(m => m.Discard());
+        });
 
         Initially(Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
-        // A redelivered PolicySatisfied that ended the run (its announcement may not have left: the broker went away
+        During(Promoting,
+            Ignore(Satisfied),
+            When(Attempted, c => c.Message.Generation == c.Saga.Generation)
+                .Activity(a => a.OfType<RecordPromotionActivity>())
+                .Then(c => c.Saga.CompletedBy = c.MessageId)
+                .IfElse(c => c.Saga.FailureReason is null,
+                    done => done.TransitionTo(Promoted).ThenAsync(AnnounceAsync),
+                    failed => failed.TransitionTo(Failed).ThenAsync(AnnounceAsync)),
+            Ignore(Attempted));
+        // A redelivered PromotionAttempted that ended the run (its announcement may not have left: the broker went away
         // after the commit) announces again with the same message id, so inbox consumers apply it once.
         During(Promoted,
-            When(Satisfied, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
+            When(Attempted, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
+            Ignore(Attempted),
             Ignore(Satisfied));
         During(Failed,
-            When(Satisfied, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
-            Promote(When(Satisfied, c => !IsRedeliveredEnd(c)).Then(c => Remember(c.Saga, c.Message, settings))));
+            When(Attempted, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
+            Ignore(Attempted),
+            Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
     }
 
+    public State Promoting { get; private set; } = null!;
     public State Promoted { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
 
     public Event<PolicySatisfied> Satisfied { get; private set; } = null!;
+    public Event<PromotionAttempted> Attempted { get; private set; } = null!;
 
+    /// <summary>Starts a run: commits Promoting, then (through the outbox, after the commit) sends the copy command.</summary>
     private EventActivityBinder<PromotionState, PolicySatisfied> Promote(EventActivityBinder<PromotionState, PolicySatisfied> binder) =>
-        binder.Then(c => { c.Saga.Generation++; c.Saga.CompletedBy = null; })
-            .Activity(a => a.OfType<PromoteImageActivity>())
-            .Then(c => c.Saga.CompletedBy = c.MessageId)
-            .IfElse(c => c.Saga.FailureReason is null,
-                done => done.TransitionTo(Promoted).ThenAsync(AnnounceAsync),
-                failed => failed.TransitionTo(Failed).ThenAsync(AnnounceAsync));
+        binder.Then(c => { c.Saga.Generation++; c.Saga.CompletedBy = null; c.Saga.FailureReason = null; c.Saga.Detail = null; })
+            .TransitionTo(Promoting)
+            .ThenAsync(async c =>
+            {
+                var saga = c.Saga;
+                var endpoint = await c.GetSendEndpoint(new Uri($"queue:{PromoteImageConsumer.Queue}"));
+                await endpoint.Send(new PromoteImage
+                {
+                    PromotionId = saga.CorrelationId,
+                    Generation = saga.Generation,
+                    SourceRegistry = saga.SourceRegistry,
+                    SourceRepository = saga.SourceRepository,
+                    SourceTag = saga.SourceTag,
+                    Digest = saga.Digest,
+                    TargetRegistry = saga.TargetRegistry,
+                    TargetRepository = saga.TargetRepository,
+                    TargetTag = saga.TargetTag,
+                    Action = saga.Action,
+                }, c.CancellationToken);
+            });
 
-    private static bool IsRedeliveredEnd(BehaviorContext<PromotionState, PolicySatisfied> context) =>
+    private static bool IsRedeliveredEnd(BehaviorContext<PromotionState, PromotionAttempted> context) =>
         context.MessageId is { } id && id == context.Saga.CompletedBy;
 
     /// <summary>Publishes how the run ended, under a message id derived from the promotion and its run.</summary>
-    private static Task AnnounceAsync(BehaviorContext<PromotionState, PolicySatisfied> context)
+    private static Task AnnounceAsync<T>(BehaviorContext<PromotionState, T> context)
+        where T : class
     {
         var saga = context.Saga;
         var image = new ImageIdentity(saga.SourceRegistry, saga.SourceRepository, saga.SourceTag, saga.Digest);

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Testing;
@@ -115,6 +117,37 @@ public sealed class PromotionTests
     }
 
     [Fact]
+    public async Task A_failing_registry_is_retried_with_doubling_back_off_while_the_saga_holds_no_transaction()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var failed = await BusProbe<PromotionFailed>.StartAsync(bus);
+        var clock = new RecordingTimeProvider(TimeSpan.FromSeconds(10));
+        await using var host = await PipelineHosts.PromoterAsync(bus, new Dictionary<string, string?>
+        {
+            ["Registry:MaxRetries"] = "0",
+            ["Promoter:RetryDelaySeconds"] = "0.3",
+            ["Notifications:PollIntervalSeconds"] = "30", // the delivery sender's own waits stay out of the record
+        }, s => s.AddSingleton<TimeProvider>(clock));
+
+        var satisfied = PipelineHosts.Satisfied(source, $"127.0.0.1:{PipelineHosts.DeadRegistryPort}/qa/app");
+        await failed.Bus.Publish(satisfied);
+
+        // While the first back-off runs, the saga's Promoting state is committed: no transaction holds its row.
+        await clock.FirstWait.WaitAsync(Wait);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Promoter.Infrastructure.PromoterDbContext>();
+            var saga = await db.PromotionSagas.AsNoTracking().SingleAsync(p => p.CorrelationId == satisfied.PromotionId);
+            Assert.Equal("Promoting", saga.CurrentState);
+        }
+
+        var message = await failed.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        Assert.Equal(3, message.Attempts);
+        Assert.Equal([TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.6)], clock.Waits);
+    }
+
+    [Fact]
     public async Task A_manifest_the_registry_does_not_have_fails_at_once_without_retries()
     {
         var image = new ImageIdentity(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "latest", IngestWebhookTests.RandomDigest());
@@ -144,8 +177,8 @@ public sealed class PromotionTests
         await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
         await promoted.CountAsync(_ => false, TimeSpan.FromSeconds(5));
 
-        // The first publish never left, the second left but looked failed: the redelivered PolicySatisfied found the
-        // promotion done, did not promote again, and announced it again under the same message id.
+        // The first publish never left, the second left but looked failed: the redelivered PromotionAttempted found the
+        // promotion done, recorded nothing more, and announced it again under the same message id.
         Assert.Equal(2, flaky.Failures);
         var received = promoted.Received.Where(r => r.Message.Image.Digest == source.Digest).ToList();
         Assert.Equal(2, received.Count);
