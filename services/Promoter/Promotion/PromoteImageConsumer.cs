@@ -29,13 +29,15 @@ public sealed class PromoteImageConsumer(
         var delay = TimeSpan.FromSeconds(settings.RetryDelaySeconds);
         string? failure = null;
         string? detail = null;
+        string? kept = null;
         int attempts;
         for (attempts = 1; ; attempts++)
         {
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                detail = $"{await PromoteAsync(command, context.CancellationToken)}; {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s";
+                (var done, kept) = await PromoteAsync(command, context.CancellationToken);
+                detail = $"{done}; {Stopwatch.GetElapsedTime(started).TotalSeconds:0.00} s";
                 break;
             }
             catch (Exception ex) when (RegistryFaults.IsRegistryFault(ex))
@@ -61,19 +63,21 @@ public sealed class PromoteImageConsumer(
             Generation = command.Generation,
             FailureReason = failure,
             Detail = detail,
+            SourceTagKept = kept,
             Attempts = attempts,
             FinishedAt = time.GetUtcNow(),
         }, context.CancellationToken);
     }
 
-    private async Task<string> PromoteAsync(PromoteImage command, CancellationToken ct)
+    /// <returns>What the copy did, and why a move kept its source tag (null when it did not).</returns>
+    private async Task<(string Detail, string? SourceTagKept)> PromoteAsync(PromoteImage command, CancellationToken ct)
     {
         var copier = new ImageCopier(registries.For(command.SourceRegistry), registries.For(command.TargetRegistry));
         if (command.Action != PromotionRecord.Move)
         {
             // By digest: the tag may already point elsewhere; the verdict was about this digest.
             var copy = await copier.CopyAsync(command.SourceRepository, command.Digest, command.TargetRepository, command.TargetTag, ct);
-            return Describe(copy);
+            return (Describe(copy), null);
         }
 
         if (string.IsNullOrEmpty(command.SourceTag))
@@ -84,7 +88,8 @@ public sealed class PromoteImageConsumer(
         if (head.Digest != command.Digest)
             throw new ArgumentException($"{command.SourceRepository}:{command.SourceTag} now points at {head.Digest}, not the judged {command.Digest}; nothing moved.");
         var move = await copier.MoveAsync(command.SourceRepository, command.SourceTag, command.TargetRepository, command.TargetTag, ct);
-        return $"{Describe(move.Copy)}; source tag {(move.SourceTagRemoved ? "removed" : "kept")}: {move.How}";
+        return ($"{Describe(move.Copy)}; source tag {(move.SourceTagRemoved ? "removed" : "kept")}: {move.How}",
+            move.SourceTagRemoved ? null : move.How);
     }
 
     private static string Describe(CopyReport copy) =>

@@ -31,6 +31,9 @@ public sealed record PromotionAttempted
 
     public string? Detail { get; init; }
 
+    /// <summary>Why a move kept its source tag (the copy is done); null otherwise.</summary>
+    public string? SourceTagKept { get; init; }
+
     public required int Attempts { get; init; }
 
     public required DateTimeOffset FinishedAt { get; init; }

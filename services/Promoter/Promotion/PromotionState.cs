@@ -38,6 +38,9 @@ public sealed class PromotionState : SagaStateMachineInstance, ISagaVersion
     /// <summary>What the copy did (blobs mounted, copied, skipped; how a move removed the source tag).</summary>
     public string? Detail { get; set; }
 
+    /// <summary>Why a move kept its source tag (the copy is done, the move is not complete); null otherwise.</summary>
+    public string? SourceTagKept { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }

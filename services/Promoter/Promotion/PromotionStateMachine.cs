@@ -67,7 +67,7 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
 
     /// <summary>Starts a run: commits Promoting, then (through the outbox, after the commit) sends the copy command.</summary>
     private EventActivityBinder<PromotionState, PolicySatisfied> Promote(EventActivityBinder<PromotionState, PolicySatisfied> binder) =>
-        binder.Then(c => { c.Saga.Generation++; c.Saga.CompletedBy = null; c.Saga.FailureReason = null; c.Saga.Detail = null; })
+        binder.Then(c => { c.Saga.Generation++; c.Saga.CompletedBy = null; c.Saga.FailureReason = null; c.Saga.Detail = null; c.Saga.SourceTagKept = null; })
             .TransitionTo(Promoting)
             .ThenAsync(async c =>
             {
@@ -107,6 +107,7 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
                 PolicyId = saga.PolicyId,
                 Action = saga.Action,
                 PromotedAt = saga.CompletedAt ?? DateTimeOffset.UtcNow,
+                SourceTagKept = saga.SourceTagKept,
             }, p => p.MessageId = promoted, context.CancellationToken);
         }
         var failed = AnnouncementId("promotion-failed", saga);

@@ -21,6 +21,7 @@ public sealed class RecordPromotionActivity(
         saga.FailureReason = attempt.FailureReason;
         saga.Detail = attempt.Detail;
         saga.Attempts = attempt.Attempts;
+        saga.SourceTagKept = attempt.SourceTagKept;
         saga.UpdatedAt = attempt.FinishedAt;
         saga.CompletedAt = attempt.FinishedAt;
         db.Promotions.Add(new PromotionRecord
@@ -38,7 +39,8 @@ public sealed class RecordPromotionActivity(
             TargetTag = saga.TargetTag,
             Action = saga.Action,
             Outcome = saga.FailureReason is null ? PromotionRecord.Promoted : PromotionRecord.Failed,
-            Reason = saga.FailureReason,
+            // A move that kept its source tag is not a plain success: the record says so.
+            Reason = saga.FailureReason ?? (saga.SourceTagKept is { } kept ? $"The move kept the source tag: {kept}" : null),
             Detail = saga.Detail,
             Attempts = saga.Attempts,
             Actor = string.IsNullOrEmpty(registrySettings.Value.Username) ? options.Value.Actor : registrySettings.Value.Username,

@@ -94,6 +94,32 @@ public sealed class PromotionTests
         var record = Assert.Single(await RecordsAsync(host, source.Digest));
         // Distribution 2.8 refuses a delete by tag; with no other tag on the digest, the manifest is deleted by digest.
         Assert.Contains("source tag removed: deleted the manifest by digest", record.Detail, StringComparison.Ordinal);
+        Assert.Null(message.SourceTagKept);
+        Assert.Null(record.Reason);
+    }
+
+    [Fact]
+    public async Task A_move_whose_source_tag_cannot_be_removed_is_recorded_and_announced_as_keeping_it()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "candidate");
+        await Skopeo.PushAsync("bookworm-minbase", source.Registry, $"{source.Repository}:stable");
+        var target = source.Repository.Replace("/dev/app", "/release/app", StringComparison.Ordinal);
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);
+        await using var host = await PipelineHosts.PromoterAsync(bus);
+
+        await promoted.Bus.Publish(PipelineHosts.Satisfied(source, target, "1.0", action: "move"));
+
+        // Distribution refuses a delete by tag, and deleting by digest would take 'stable' too: the tag stays, and
+        // the promotion says so instead of passing for a complete move.
+        var message = await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        Assert.Equal(source.Digest, await Skopeo.DigestAsync(source.Registry, $"{target}:1.0"));
+        using var registry = new RegistryClient(source.Registry);
+        Assert.NotNull(await registry.HeadManifestAsync(source.Repository, "candidate"));
+        Assert.Contains("stable", message.SourceTagKept, StringComparison.Ordinal);
+        var record = Assert.Single(await RecordsAsync(host, source.Digest));
+        Assert.Equal("promoted", record.Outcome);
+        Assert.StartsWith("The move kept the source tag: ", record.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -268,6 +268,9 @@ namespace SupplyChainMesh.Promoter.Infrastructure.Migrations
                     b.Property<string>("SourceTag")
                         .HasColumnType("text");
 
+                    b.Property<string>("SourceTagKept")
+                        .HasColumnType("text");
+
                     b.Property<string>("TargetRegistry")
                         .IsRequired()
                         .HasColumnType("text");
