@@ -22,12 +22,13 @@ internal static class Extensions
         builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRegistryClientPool();
-        builder.Services.AddScoped<PromoteImageActivity>();
+        builder.Services.AddScoped<RecordPromotionActivity>();
         builder.Services.AddHostedService<DeliverySender>();
         builder.AddMessaging(x =>
         {
             x.AddSagaStateMachine<PromotionStateMachine, PromotionState, PromotionSagaDefinition>()
                 .EfCoreRepository<PromotionState, PromoterDbContext>();
+            x.AddConsumer<PromoteImageConsumer, PromoteImageConsumerDefinition>();
             x.AddConsumer<NotificationConsumer, NotificationConsumerDefinition>();
         });
         return builder;

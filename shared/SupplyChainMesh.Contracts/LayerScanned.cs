@@ -23,4 +23,8 @@ public sealed record LayerScanned
 
     /// <summary>True when the findings came from the store without reading the blob.</summary>
     public bool FromCache { get; init; }
+
+    /// <summary>How many distinct layers the image's scan waits for (copied from <see cref="ScanLayer.LayerCount"/>; 0 from
+    /// older senders): the m of "n of m". Count distinct <see cref="LayerDigest"/>s for n.</summary>
+    public int LayerCount { get; init; }
 }

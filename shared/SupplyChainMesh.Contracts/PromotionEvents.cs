@@ -12,6 +12,10 @@ public sealed record ImagePromoted
     public required string Action { get; init; }
 
     public required DateTimeOffset PromotedAt { get; init; }
+
+    /// <summary>Set when a move copied the image but the source tag stayed (the registry refused to delete the tag and
+    /// another tag shares the digest): why. Null for a copy and for a complete move.</summary>
+    public string? SourceTagKept { get; init; }
 }
 
 /// <summary>A promotion gave up after its retries, with the reason. Published by the promotion saga.</summary>

@@ -17,4 +17,7 @@ public sealed record ScanLayer
 
     /// <summary>Position of the layer in the image, bottom first.</summary>
     public required int Index { get; init; }
+
+    /// <summary>How many distinct layers the image's scan waits for (all platforms of an index): the m of "n of m".</summary>
+    public int LayerCount { get; init; }
 }

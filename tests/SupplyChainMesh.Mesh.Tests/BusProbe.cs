@@ -9,6 +9,7 @@ public sealed class BusProbe<T> : IAsyncDisposable where T : class
 {
     private readonly IBusControl _bus;
     private readonly Channel<T> _seen = Channel.CreateUnbounded<T>();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(T Message, Guid? MessageId)> _received = new();
 
     private BusProbe(string uri)
     {
@@ -19,7 +20,11 @@ public sealed class BusProbe<T> : IAsyncDisposable where T : class
             {
                 e.AutoDelete = true;
                 e.Durable = false;
-                e.Handler<T>(ctx => _seen.Writer.WriteAsync(ctx.Message).AsTask());
+                e.Handler<T>(ctx =>
+                {
+                    _received.Enqueue((ctx.Message, ctx.MessageId));
+                    return _seen.Writer.WriteAsync(ctx.Message).AsTask();
+                });
             });
         });
     }
@@ -33,6 +38,9 @@ public sealed class BusProbe<T> : IAsyncDisposable where T : class
     }
 
     public IBus Bus => _bus;
+
+    /// <summary>Every message received so far with its message id (what an inbox consumer dedupes on).</summary>
+    public IReadOnlyList<(T Message, Guid? MessageId)> Received => [.. _received];
 
     /// <summary>Waits for the next message that satisfies <paramref name="match"/>.</summary>
     public async Task<T> NextAsync(Func<T, bool> match, TimeSpan timeout)

@@ -1,12 +1,15 @@
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SupplyChainMesh.Mesh.Tests;
 
 /// <summary>Runs a real service host in process (its Program, Extensions, database and bus) against the real servers.</summary>
-public sealed class MeshHost<TEntry>(IDictionary<string, string?> settings) : WebApplicationFactory<TEntry>
+/// <param name="services">Changes to the host's services after its own (a test's bus observer, a fake).</param>
+public sealed class MeshHost<TEntry>(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<TEntry>
     where TEntry : class
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -15,5 +18,6 @@ public sealed class MeshHost<TEntry>(IDictionary<string, string?> settings) : We
         LogContext.ConfigureCurrentLogContext(NullLoggerFactory.Instance);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.UseEnvironment("Development");
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 }

@@ -36,9 +36,8 @@ public sealed class ImageScannedConsumer(LayerAnalysisClient layers, MatcherHold
         }
         else
         {
-            var analyses = new List<LayerAnalysis>(scan.Layers.Count);
-            foreach (var digest in scan.Layers) analyses.Add(await layers.GetAsync(digest, scan.AnalyzerVersion, ct));
-            var inventory = ImageSquasher.Squash(analyses);
+            // An index of several platforms: each is stacked on its own, the findings are the union.
+            var inventory = await IndexInventory.SquashAsync(scan, digest => layers.GetAsync(digest, scan.AnalyzerVersion, ct));
             var matcher = await holder.WhenReadyAsync(ct);
             var findings = new List<OrdinalFinding>();
             for (var i = 0; i < inventory.Packages.Count; i++)

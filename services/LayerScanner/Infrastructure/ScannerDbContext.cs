@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SupplyChainMesh.Contracts;
 using SupplyChainMesh.LayerScanner.Scanning;
 using SupplyChainMesh.Persistence.Inbox;
 using SupplyChainMesh.Persistence.Sagas;
@@ -36,6 +39,15 @@ public sealed class ScannerDbContext(DbContextOptions<ScannerDbContext> options)
             entity.Property(s => s.CurrentState).HasMaxLength(32).IsRequired();
             entity.HasIndex(s => new { s.Repository, s.Digest });
             entity.HasIndex(s => s.CurrentState);
+            entity.Property(s => s.Platforms).HasColumnType("jsonb").HasConversion(
+                v => JsonSerializer.Serialize(v, JsonOptions),
+                v => JsonSerializer.Deserialize<List<ScannedPlatform>>(v, JsonOptions) ?? new List<ScannedPlatform>(),
+                new ValueComparer<List<ScannedPlatform>>(
+                    (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions),
+                    v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(StringComparison.Ordinal),
+                    v => v.ToList()));
         }
+
+        private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     }
 }

@@ -6,7 +6,8 @@ namespace SupplyChainMesh.LayerScanner.Scanning;
 /// <summary>
 /// Resolves the pushed manifest and sends <see cref="ScanLayer"/> for each layer whose findings are not stored yet:
 /// a base layer shared by a thousand images is analysed once. Resolution failures that a retry cannot cure (manifest
-/// deleted, not an image) fail the scan with the reason; transient ones (registry down) throw and are retried. An OCI
+/// deleted, not an image) fail the scan with the reason; transient ones (registry down) leave it waiting in Scanning
+/// with <see cref="ImageScanState.ResolveError"/> set, and the stall sweep resolves it again. An OCI
 /// artifact (VEX, signature, SBOM) is not scanned: <see cref="ArtifactPushed"/> says what it is and what it is attached to.
 /// </summary>
 public sealed class DispatchLayersActivity(IImageResolver resolver, LayerDispatcher dispatcher, ILogger<DispatchLayersActivity> logger) :
@@ -24,6 +25,19 @@ public sealed class DispatchLayersActivity(IImageResolver resolver, LayerDispatc
         {
             logger.LogWarning("Scan of {Image} failed: {Reason}", context.Message.Image, ex.Message);
             saga.FailureReason = ex.Message;
+            await next.Execute(context);
+            return;
+        }
+        catch (Exception ex) when (RegistryUnavailable.Is(ex, context.CancellationToken))
+        {
+            // Keep the push: the scan waits in Scanning with no layers and the stall sweep resolves it again
+            // (ResendStalledLayersActivity), failing it with this reason only after the configured re-sends.
+            logger.LogWarning("The manifest of {Image} could not be read, resolving again later: {Reason}", context.Message.Image, ex.Message);
+            saga.ResolveError = ex.Message;
+            saga.Layers = [];
+            saga.LayersDone = [];
+            saga.Platforms = [];
+            saga.UpdatedAt = DateTimeOffset.UtcNow;
             await next.Execute(context);
             return;
         }

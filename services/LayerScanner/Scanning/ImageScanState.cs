@@ -1,4 +1,5 @@
 using MassTransit;
+using SupplyChainMesh.Contracts;
 
 namespace SupplyChainMesh.LayerScanner.Scanning;
 
@@ -20,7 +21,10 @@ public sealed class ImageScanState : SagaStateMachineInstance, ISagaVersion
     /// <summary>The platform manifest whose layers are scanned (the digest itself unless an index was pushed).</summary>
     public string? PlatformDigest { get; set; }
 
-    /// <summary>Layer digests, bottom first.</summary>
+    /// <summary>For an index: each runnable platform with its manifest and layers (stored as jsonb).</summary>
+    public List<ScannedPlatform> Platforms { get; set; } = [];
+
+    /// <summary>Distinct layer digests, bottom first (of all platforms of an index).</summary>
     public List<string> Layers { get; set; } = [];
 
     /// <summary>Layers whose findings are stored.</summary>
@@ -34,6 +38,21 @@ public sealed class ImageScanState : SagaStateMachineInstance, ISagaVersion
     /// <summary>How often the missing layers of a stalled scan were sent again.</summary>
     public int Resends { get; set; }
     public string? FailureReason { get; set; }
+
+    /// <summary>Set while the manifest could not be read for a reason that may pass (registry down, timeout): the scan
+    /// waits in Scanning with no layers and the stall sweep resolves it again, up to <c>Scanner:LayerResends</c> times.</summary>
+    public string? ResolveError { get; set; }
+
+    /// <summary>Counts the runs of this scan (a re-push after a failure starts the next): part of the deterministic
+    /// message id of the <see cref="ImageScanned"/> a run ends with.</summary>
+    public int Generation { get; set; }
+
+    /// <summary>The message id of the input that ended the run: when it is redelivered (the announcement may not have
+    /// left, the broker went away after the commit), the final state announces again with the same message ids.</summary>
+    public Guid? CompletedBy { get; set; }
+
+    /// <summary>Who pushed the image, when the registry said.</summary>
+    public string? PushedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }

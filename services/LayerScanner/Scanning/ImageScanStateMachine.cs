@@ -48,13 +48,18 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
                 .Activity(a => a.OfType<ResendStalledLayersActivity>()), pending: null),
             Ignore(TimedOut));
 
+        // A redelivered input that ended the run (its announcement may not have left: the broker went away after the
+        // commit) announces again, with the same message ids, so inbox consumers apply it once.
         During(Complete,
+            When(LayerDone, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
             Ignore(LayerDone),
+            When(TimedOut, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
             Ignore(TimedOut),
+            When(Pushed, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
             // Same digest, new tag: the finished scan serves it; policies see the new tag.
-            When(Pushed, c => !string.IsNullOrEmpty(c.Message.Image.Tag) && !c.Saga.Tags.Contains(c.Message.Image.Tag!))
-                .Then(c => Remember(c.Saga, c.Message))
-                .PublishAsync(c => c.Init<ImageScanned>(Scanned(c.Saga, c.Message.Image.Tag))),
+            When(Pushed, c => !IsRedeliveredEnd(c) && !string.IsNullOrEmpty(c.Message.Image.Tag) && !c.Saga.Tags.Contains(c.Message.Image.Tag!))
+                .Then(c => { Remember(c.Saga, c.Message); c.Saga.CompletedBy = c.MessageId; })
+                .ThenAsync(c => PublishScannedAsync(c, c.Message.Image.Tag)),
             Ignore(Pushed));
 
         // An artifact stays one: a re-push of the same digest has nothing new to scan.
@@ -64,15 +69,19 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
             Ignore(Pushed));
 
         During(Failed,
+            When(LayerDone, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
             Ignore(LayerDone),
+            When(TimedOut, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
             Ignore(TimedOut),
-            DispatchLayers(When(Pushed)
+            When(Pushed, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
+            DispatchLayers(When(Pushed, c => !IsRedeliveredEnd(c))
                 .Then(c => { Remember(c.Saga, c.Message); c.Saga.FailureReason = null; c.Saga.LayersDone.Clear(); c.Saga.Resends = 0; })));
     }
 
     /// <summary>Resolve the manifest, send the layers not yet analysed, then settle; layers still out mean Scanning.</summary>
     private EventActivityBinder<ImageScanState, ImagePushed> DispatchLayers(EventActivityBinder<ImageScanState, ImagePushed> binder) =>
-        binder.Activity(a => a.OfType<DispatchLayersActivity>())
+        binder.Then(c => { c.Saga.Generation++; c.Saga.CompletedBy = null; c.Saga.ResolveError = null; })
+            .Activity(a => a.OfType<DispatchLayersActivity>())
             .IfElse(c => c.Saga.ArtifactType is not null,
                 artifact => artifact.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow).TransitionTo(NotAnImage),
                 image => Settle(image, pending: Scanning));
@@ -91,12 +100,30 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
     /// select by tag, so each tag is judged.</summary>
     private static EventActivityBinder<ImageScanState, T> Finish<T>(EventActivityBinder<ImageScanState, T> binder)
         where T : class =>
-        binder.Then(c => c.Saga.CompletedAt = DateTimeOffset.UtcNow)
-            .ThenAsync(async c =>
-            {
-                foreach (var tag in c.Saga.Tags.Count == 0 ? [null] : c.Saga.Tags.ToList<string?>())
-                    await c.Publish(Scanned(c.Saga, tag), c.CancellationToken);
-            });
+        binder.Then(c => { c.Saga.CompletedAt = DateTimeOffset.UtcNow; c.Saga.CompletedBy = c.MessageId; })
+            .ThenAsync(AnnounceAsync);
+
+    private static async Task AnnounceAsync<T>(BehaviorContext<ImageScanState, T> context)
+        where T : class
+    {
+        foreach (var tag in context.Saga.Tags.Count == 0 ? [null] : context.Saga.Tags.ToList<string?>())
+            await PublishScannedAsync(context, tag);
+    }
+
+    /// <summary>The message id is derived from the scan, its run and the tag: every re-announcement of one result
+    /// carries the same id.</summary>
+    private static Task PublishScannedAsync<T>(BehaviorContext<ImageScanState, T> context, string? tag)
+        where T : class
+    {
+        var id = ScannedMessageId(context.Saga, tag);
+        return context.Publish(Scanned(context.Saga, tag), p => p.MessageId = id, context.CancellationToken);
+    }
+
+    public static Guid ScannedMessageId(ImageScanState saga, string? tag) =>
+        DeterministicId.For("image-scanned", $"{saga.CorrelationId}:{saga.Generation}:{tag}");
+
+    private static bool IsRedeliveredEnd<T>(BehaviorContext<ImageScanState, T> context)
+        where T : class => context.MessageId is { } id && id == context.Saga.CompletedBy;
 
     public State Scanning { get; private set; } = null!;
     public State Complete { get; private set; } = null!;
@@ -113,6 +140,7 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
         saga.Repository = message.Image.Repository;
         saga.Digest = message.Image.Digest;
         saga.MediaType = message.MediaType;
+        saga.PushedBy ??= message.Actor;
         if (!string.IsNullOrEmpty(message.Image.Tag) && !saga.Tags.Contains(message.Image.Tag)) saga.Tags.Add(message.Image.Tag);
         saga.UpdatedAt = DateTimeOffset.UtcNow;
     }
@@ -136,6 +164,8 @@ public sealed class ImageScanStateMachine : MassTransitStateMachine<ImageScanSta
         ScanId = saga.CorrelationId,
         Image = new ImageIdentity(saga.Registry, saga.Repository, string.IsNullOrEmpty(tag) ? null : tag, saga.Digest),
         Layers = saga.Layers.ToList(),
+        Platforms = saga.Platforms.ToList(),
+        PushedBy = saga.PushedBy,
         AnalyzerVersion = saga.AnalyzerVersion ?? "",
         Succeeded = saga.FailureReason is null,
         FailureReason = saga.FailureReason,

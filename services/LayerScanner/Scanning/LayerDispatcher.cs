@@ -16,6 +16,8 @@ public sealed class LayerDispatcher(ILayerFindingsIndex findings)
     public async Task<int> DispatchAsync(ConsumeContext context, ImageScanState saga, ImageIdentity image, ResolvedImage resolved)
     {
         saga.PlatformDigest = resolved.PlatformDigest;
+        saga.Platforms = resolved.Platforms?.ToList() ?? [];
+        saga.ResolveError = null;
         saga.Layers = resolved.Layers.Select(l => l.Digest).Distinct().ToList();
         saga.AnalyzerVersion = findings.AnalyzerVersion;
         var stored = await findings.StoredAsync(saga.Layers, context.CancellationToken);
@@ -36,6 +38,7 @@ public sealed class LayerDispatcher(ILayerFindingsIndex findings)
                 MediaType = layer.MediaType,
                 Size = layer.Size,
                 Index = position,
+                LayerCount = saga.Layers.Count,
             }, context.CancellationToken);
         }
         return sent.Count;

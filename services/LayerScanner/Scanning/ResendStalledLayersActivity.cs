@@ -6,7 +6,8 @@ namespace SupplyChainMesh.LayerScanner.Scanning;
 /// A scan made no progress for the timeout: some <see cref="Contracts.ScanLayer"/> or its answer was lost (a worker
 /// killed mid-layer, a message moved to <c>_error</c>, a broker that dropped it). Up to <c>Scanner:LayerResends</c>
 /// times (default 2) the layers still missing are resolved again and re-sent; only then does the scan fail, naming the
-/// layers. A re-send is harmless when the first message was merely slow: findings are stored once per layer digest.
+/// layers. A scan whose manifest could not be read yet (registry down at push time) is resolved again the same way and
+/// fails with the registry's error after the same number of re-tries. A re-send is harmless when the first message was merely slow: findings are stored once per layer digest.
 /// </summary>
 public sealed class ResendStalledLayersActivity(IImageResolver resolver, LayerDispatcher dispatcher, IConfiguration configuration,
     ILogger<ResendStalledLayersActivity> logger) : IStateMachineActivity<ImageScanState, ScanTimedOut>
@@ -17,7 +18,9 @@ public sealed class ResendStalledLayersActivity(IImageResolver resolver, LayerDi
         var timeout = context.Message.Timeout;
         if (saga.Resends >= configuration.GetValue("Scanner:LayerResends", 2))
         {
-            saga.FailureReason = StalledReason(saga, timeout);
+            saga.FailureReason = saga.ResolveError is { } error
+                ? $"The manifest could not be read (tried {saga.Resends + 1} times, {timeout.TotalSeconds:0.#} s apart): {error}"
+                : StalledReason(saga, timeout);
             await next.Execute(context);
             return;
         }
@@ -35,6 +38,14 @@ public sealed class ResendStalledLayersActivity(IImageResolver resolver, LayerDi
         catch (ImageResolutionException ex)
         {
             saga.FailureReason = ex.Message;
+        }
+        catch (Exception ex) when (RegistryUnavailable.Is(ex, context.CancellationToken))
+        {
+            saga.Resends++;
+            saga.ResolveError = ex.Message;
+            saga.UpdatedAt = DateTimeOffset.UtcNow;
+            logger.LogWarning("Scan {ScanId} of {Image}: the manifest still cannot be read (re-try {Resend}): {Reason}",
+                saga.CorrelationId, saga.Digest, saga.Resends, ex.Message);
         }
         await next.Execute(context);
     }

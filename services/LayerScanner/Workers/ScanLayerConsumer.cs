@@ -137,5 +137,6 @@ public sealed class ScanLayerConsumer(
         PackageCount = finding.PackageCount,
         AnalyzerVersion = version,
         FromCache = fromCache,
+        LayerCount = message.LayerCount,
     };
 }

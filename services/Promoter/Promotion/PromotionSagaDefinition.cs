@@ -10,7 +10,6 @@ public sealed class PromotionSagaDefinition : SagaDefinition<PromotionState>
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<PromotionState> sagaConfigurator, IRegistrationContext context)
     {
         endpointConfigurator.UseSagaConcurrencyRetry(context);
-        // A copy is network-bound: a few at once, each holding its saga row until it is recorded.
-        endpointConfigurator.ConcurrentMessageLimit = 8;
+        endpointConfigurator.ConcurrentMessageLimit = 16;
     }
 }

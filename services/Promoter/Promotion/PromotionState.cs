@@ -26,8 +26,20 @@ public sealed class PromotionState : SagaStateMachineInstance, ISagaVersion
 
     public string? FailureReason { get; set; }
 
+    /// <summary>Counts the runs of this promotion (a failed one runs again on the next <see cref="Contracts.PolicySatisfied"/>):
+    /// part of the deterministic message id of the <see cref="Contracts.ImagePromoted"/>/<see cref="Contracts.PromotionFailed"/>
+    /// the run ends with.</summary>
+    public int Generation { get; set; }
+
+    /// <summary>The message id of the <see cref="PromotionAttempted"/> that ended the run: when it is redelivered
+    /// (the announcement may not have left), the saga announces again with the same message id.</summary>
+    public Guid? CompletedBy { get; set; }
+
     /// <summary>What the copy did (blobs mounted, copied, skipped; how a move removed the source tag).</summary>
     public string? Detail { get; set; }
+
+    /// <summary>Why a move kept its source tag (the copy is done, the move is not complete); null otherwise.</summary>
+    public string? SourceTagKept { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -6,9 +6,11 @@ namespace SupplyChainMesh.Promoter.Promotion;
 
 /// <summary>
 /// One promotion per (policy, digest, target), correlated on <see cref="PolicySatisfied.PromotionId"/>: the first
-/// <see cref="PolicySatisfied"/> inserts the row and promotes; a redelivered or duplicated one waits on that row and then
-/// finds the promotion done and is ignored, so an image is never promoted twice. A failed promotion is tried again when
-/// the policy is satisfied again (the registry may be back).
+/// <see cref="PolicySatisfied"/> inserts the row, moves it to Promoting and sends <see cref="PromoteImage"/>; the copy
+/// and its back-off run in <see cref="PromoteImageConsumer"/> outside any database transaction, and its
+/// <see cref="PromotionAttempted"/> is recorded and announced here. A redelivered or duplicated
+/// <see cref="PolicySatisfied"/> finds the promotion under way or done and is ignored, so an image is never promoted
+/// twice. A failed promotion is tried again when the policy is satisfied again (the registry may be back).
 /// </summary>
 public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionState>
 {
@@ -28,37 +30,100 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
                 CreatedAt = DateTimeOffset.UtcNow,
             });
         });
+        Event(() => Attempted, e =>
+        {
+            e.CorrelateById(m => m.Message.PromotionId);
+            e.OnMissingInstance(m => m.Discard());
+        });
 
         Initially(Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
-        During(Promoted, Ignore(Satisfied));
-        During(Failed, Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
+        During(Promoting,
+            Ignore(Satisfied),
+            When(Attempted, c => c.Message.Generation == c.Saga.Generation)
+                .Activity(a => a.OfType<RecordPromotionActivity>())
+                .Then(c => c.Saga.CompletedBy = c.MessageId)
+                .IfElse(c => c.Saga.FailureReason is null,
+                    done => done.TransitionTo(Promoted).ThenAsync(AnnounceAsync),
+                    failed => failed.TransitionTo(Failed).ThenAsync(AnnounceAsync)),
+            Ignore(Attempted));
+        // A redelivered PromotionAttempted that ended the run (its announcement may not have left: the broker went away
+        // after the commit) announces again with the same message id, so inbox consumers apply it once.
+        During(Promoted,
+            When(Attempted, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
+            Ignore(Attempted),
+            Ignore(Satisfied));
+        During(Failed,
+            When(Attempted, IsRedeliveredEnd).ThenAsync(AnnounceAsync),
+            Ignore(Attempted),
+            Promote(When(Satisfied).Then(c => Remember(c.Saga, c.Message, settings))));
     }
 
+    public State Promoting { get; private set; } = null!;
     public State Promoted { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
 
     public Event<PolicySatisfied> Satisfied { get; private set; } = null!;
+    public Event<PromotionAttempted> Attempted { get; private set; } = null!;
 
+    /// <summary>Starts a run: commits Promoting, then (through the outbox, after the commit) sends the copy command.</summary>
     private EventActivityBinder<PromotionState, PolicySatisfied> Promote(EventActivityBinder<PromotionState, PolicySatisfied> binder) =>
-        binder.Activity(a => a.OfType<PromoteImageActivity>())
-            .IfElse(c => c.Saga.FailureReason is null,
-                done => done.TransitionTo(Promoted).PublishAsync(c => c.Init<ImagePromoted>(new ImagePromoted
+        binder.Then(c => { c.Saga.Generation++; c.Saga.CompletedBy = null; c.Saga.FailureReason = null; c.Saga.Detail = null; c.Saga.SourceTagKept = null; })
+            .TransitionTo(Promoting)
+            .ThenAsync(async c =>
+            {
+                var saga = c.Saga;
+                var endpoint = await c.GetSendEndpoint(new Uri($"queue:{PromoteImageConsumer.Queue}"));
+                await endpoint.Send(new PromoteImage
                 {
-                    Image = c.Message.Image,
-                    Target = new ImageIdentity(c.Saga.TargetRegistry, c.Saga.TargetRepository, c.Saga.TargetTag, c.Saga.Digest),
-                    PolicyId = c.Saga.PolicyId,
-                    Action = c.Saga.Action,
-                    PromotedAt = c.Saga.CompletedAt ?? DateTimeOffset.UtcNow,
-                })),
-                failed => failed.TransitionTo(Failed).PublishAsync(c => c.Init<PromotionFailed>(new PromotionFailed
-                {
-                    Image = c.Message.Image,
-                    TargetRepository = c.Saga.TargetRepository,
-                    TargetTag = c.Saga.TargetTag,
-                    PolicyId = c.Saga.PolicyId,
-                    Reason = c.Saga.FailureReason!,
-                    Attempts = c.Saga.Attempts,
-                })));
+                    PromotionId = saga.CorrelationId,
+                    Generation = saga.Generation,
+                    SourceRegistry = saga.SourceRegistry,
+                    SourceRepository = saga.SourceRepository,
+                    SourceTag = saga.SourceTag,
+                    Digest = saga.Digest,
+                    TargetRegistry = saga.TargetRegistry,
+                    TargetRepository = saga.TargetRepository,
+                    TargetTag = saga.TargetTag,
+                    Action = saga.Action,
+                }, c.CancellationToken);
+            });
+
+    private static bool IsRedeliveredEnd(BehaviorContext<PromotionState, PromotionAttempted> context) =>
+        context.MessageId is { } id && id == context.Saga.CompletedBy;
+
+    /// <summary>Publishes how the run ended, under a message id derived from the promotion and its run.</summary>
+    private static Task AnnounceAsync<T>(BehaviorContext<PromotionState, T> context)
+        where T : class
+    {
+        var saga = context.Saga;
+        var image = new ImageIdentity(saga.SourceRegistry, saga.SourceRepository, saga.SourceTag, saga.Digest);
+        if (saga.FailureReason is null)
+        {
+            var promoted = AnnouncementId("image-promoted", saga);
+            return context.Publish(new ImagePromoted
+            {
+                Image = image,
+                Target = new ImageIdentity(saga.TargetRegistry, saga.TargetRepository, saga.TargetTag, saga.Digest),
+                PolicyId = saga.PolicyId,
+                Action = saga.Action,
+                PromotedAt = saga.CompletedAt ?? DateTimeOffset.UtcNow,
+                SourceTagKept = saga.SourceTagKept,
+            }, p => p.MessageId = promoted, context.CancellationToken);
+        }
+        var failed = AnnouncementId("promotion-failed", saga);
+        return context.Publish(new PromotionFailed
+        {
+            Image = image,
+            TargetRepository = saga.TargetRepository,
+            TargetTag = saga.TargetTag,
+            PolicyId = saga.PolicyId,
+            Reason = saga.FailureReason,
+            Attempts = saga.Attempts,
+        }, p => p.MessageId = failed, context.CancellationToken);
+    }
+
+    public static Guid AnnouncementId(string kind, PromotionState saga) =>
+        DeterministicId.For(kind, $"{saga.CorrelationId}:{saga.Generation}");
 
     private static void Remember(PromotionState saga, PolicySatisfied message, PromoterOptions options)
     {

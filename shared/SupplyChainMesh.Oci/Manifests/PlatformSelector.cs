@@ -31,14 +31,19 @@ public static class PlatformSelector
         return best ?? throw new NoMatchingPlatformException(wanted, index.Manifests.Select(m => m.Platform).OfType<Platform>().ToList());
     }
 
-    /// <summary>Every runnable image in the index: entries with a real platform (attestations, 'unknown/unknown', are left out).</summary>
+    /// <summary>Every runnable image in the index: entries with a real platform (attestations, 'unknown/unknown' or
+    /// annotated <c>vnd.docker.reference.type</c> as BuildKit writes them, are left out).</summary>
     public static IReadOnlyList<BlobDescriptor> SelectAll(ImageIndex index)
     {
         ArgumentNullException.ThrowIfNull(index);
         return index.Manifests
-            .Where(m => MediaTypes.IsManifest(m.MediaType) && m.Platform is not { Os: "unknown" } && m.Platform is not { Architecture: "unknown" })
+            .Where(m => MediaTypes.IsManifest(m.MediaType) && m.Platform is not { Os: "unknown" } && m.Platform is not { Architecture: "unknown" }
+                && m.Annotations?.ContainsKey(ReferenceTypeAnnotation) != true)
             .ToList();
     }
+
+    /// <summary>BuildKit's annotation on an index entry that refers to another entry (its attestation manifest).</summary>
+    public const string ReferenceTypeAnnotation = "vnd.docker.reference.type";
 
     private static string NormaliseArchitecture(string arch) => arch.ToLowerInvariant() switch
     {

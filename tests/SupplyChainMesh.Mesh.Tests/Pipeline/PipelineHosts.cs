@@ -22,7 +22,9 @@ public static class PipelineHosts
     /// <param name="rabbitMq">The test's own broker virtual host (<see cref="BackingServices.FreshVirtualHostAsync"/>): a
     /// host of another test that was disposed while its bus still started would otherwise take this test's messages.</param>
     /// <param name="extra">Settings added or replaced.</param>
-    public static async Task<MeshHost<PromotionState>> PromoterAsync(string rabbitMq, IDictionary<string, string?>? extra = null)
+    /// <param name="services">Changes to the host's services (a test's bus observer).</param>
+    public static async Task<MeshHost<PromotionState>> PromoterAsync(string rabbitMq, IDictionary<string, string?>? extra = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -35,7 +37,7 @@ public static class PipelineHosts
             ["Notifications:PollIntervalSeconds"] = "0.2",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        return await ReadyAsync(new MeshHost<PromotionState>(settings));
+        return await ReadyAsync(new MeshHost<PromotionState>(settings, services));
     }
 
     /// <summary>Starts the host and waits until its bus is connected and its queues are bound. A host disposed while

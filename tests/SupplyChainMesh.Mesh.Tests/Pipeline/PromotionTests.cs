@@ -1,4 +1,7 @@
 using System.Net.Http.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SupplyChainMesh.Contracts;
 using SupplyChainMesh.Oci.Registry;
 using SupplyChainMesh.Testing;
@@ -91,6 +94,32 @@ public sealed class PromotionTests
         var record = Assert.Single(await RecordsAsync(host, source.Digest));
         // Distribution 2.8 refuses a delete by tag; with no other tag on the digest, the manifest is deleted by digest.
         Assert.Contains("source tag removed: deleted the manifest by digest", record.Detail, StringComparison.Ordinal);
+        Assert.Null(message.SourceTagKept);
+        Assert.Null(record.Reason);
+    }
+
+    [Fact]
+    public async Task A_move_whose_source_tag_cannot_be_removed_is_recorded_and_announced_as_keeping_it()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "candidate");
+        await Skopeo.PushAsync("bookworm-minbase", source.Registry, $"{source.Repository}:stable");
+        var target = source.Repository.Replace("/dev/app", "/release/app", StringComparison.Ordinal);
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);
+        await using var host = await PipelineHosts.PromoterAsync(bus);
+
+        await promoted.Bus.Publish(PipelineHosts.Satisfied(source, target, "1.0", action: "move"));
+
+        // Distribution refuses a delete by tag, and deleting by digest would take 'stable' too: the tag stays, and
+        // the promotion says so instead of passing for a complete move.
+        var message = await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        Assert.Equal(source.Digest, await Skopeo.DigestAsync(source.Registry, $"{target}:1.0"));
+        using var registry = new RegistryClient(source.Registry);
+        Assert.NotNull(await registry.HeadManifestAsync(source.Repository, "candidate"));
+        Assert.Contains("stable", message.SourceTagKept, StringComparison.Ordinal);
+        var record = Assert.Single(await RecordsAsync(host, source.Digest));
+        Assert.Equal("promoted", record.Outcome);
+        Assert.StartsWith("The move kept the source tag: ", record.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,6 +143,37 @@ public sealed class PromotionTests
     }
 
     [Fact]
+    public async Task A_failing_registry_is_retried_with_doubling_back_off_while_the_saga_holds_no_transaction()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var failed = await BusProbe<PromotionFailed>.StartAsync(bus);
+        var clock = new RecordingTimeProvider(TimeSpan.FromSeconds(10));
+        await using var host = await PipelineHosts.PromoterAsync(bus, new Dictionary<string, string?>
+        {
+            ["Registry:MaxRetries"] = "0",
+            ["Promoter:RetryDelaySeconds"] = "0.3",
+            ["Notifications:PollIntervalSeconds"] = "30", // the delivery sender's own waits stay out of the record
+        }, s => s.AddSingleton<TimeProvider>(clock));
+
+        var satisfied = PipelineHosts.Satisfied(source, $"127.0.0.1:{PipelineHosts.DeadRegistryPort}/qa/app");
+        await failed.Bus.Publish(satisfied);
+
+        // While the first back-off runs, the saga's Promoting state is committed: no transaction holds its row.
+        await clock.FirstWait.WaitAsync(Wait);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Promoter.Infrastructure.PromoterDbContext>();
+            var saga = await db.PromotionSagas.AsNoTracking().SingleAsync(p => p.CorrelationId == satisfied.PromotionId);
+            Assert.Equal("Promoting", saga.CurrentState);
+        }
+
+        var message = await failed.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        Assert.Equal(3, message.Attempts);
+        Assert.Equal([TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.6)], clock.Waits);
+    }
+
+    [Fact]
     public async Task A_manifest_the_registry_does_not_have_fails_at_once_without_retries()
     {
         var image = new ImageIdentity(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "latest", IngestWebhookTests.RandomDigest());
@@ -126,6 +186,33 @@ public sealed class PromotionTests
         var message = await failed.NextAsync(m => m.Image.Digest == image.Digest, Wait);
         Assert.Equal(1, message.Attempts);
         Assert.Contains("refused the promotion", message.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ImagePromoted_lost_after_the_commit_is_announced_again_under_the_same_message_id_and_promoted_once()
+    {
+        var source = await PushMinbaseAsync(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"));
+        var target = source.Repository.Replace("/dev/app", "/qa/app", StringComparison.Ordinal);
+        var bus = await BackingServices.FreshVirtualHostAsync("promoter");
+        await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);
+        var flaky = new FlakyPublishObserver<ImagePromoted>();
+        await using var host = await PipelineHosts.PromoterAsync(bus, services: s => s.AddPublishObserver(_ => flaky));
+
+        var satisfied = PipelineHosts.Satisfied(source, target);
+        await promoted.Bus.Publish(satisfied);
+        await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
+        await promoted.CountAsync(_ => false, TimeSpan.FromSeconds(5));
+
+        // The first publish never left, the second left but looked failed: the redelivered PromotionAttempted found the
+        // promotion done, recorded nothing more, and announced it again under the same message id.
+        Assert.Equal(2, flaky.Failures);
+        var received = promoted.Received.Where(r => r.Message.Image.Digest == source.Digest).ToList();
+        Assert.Equal(2, received.Count);
+        var messageId = Assert.Single(received.Select(r => r.MessageId).Distinct());
+        Assert.Equal(DeterministicId.For("image-promoted", $"{satisfied.PromotionId}:1"), messageId);
+        var record = Assert.Single(await RecordsAsync(host, source.Digest));
+        Assert.Equal("promoted", record.Outcome);
+        Assert.Equal(source.Digest, await Skopeo.DigestAsync(source.Registry, $"{target}:latest"));
     }
 
     private sealed record Record(Guid PolicyId, string PolicyName, string SourceRegistry, string SourceRepository, string? SourceTag, string Digest,

@@ -22,7 +22,7 @@ public static class ScanHosts
 
     /// <summary>A LayerScanner host, started and ready (migrations applied, queues bound).</summary>
     public static Task<MeshHost<ImageScanState>> StartAsync(string rabbitMq, string database, bool consumeLayers = true,
-        IDictionary<string, string?>? extra = null)
+        IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -32,7 +32,7 @@ public static class ScanHosts
             ["Registry:Url"] = $"http://{BackingServices.Registry}", // on the outbound allow-list (SSRF guard)
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
-        return Pipeline.PipelineHosts.ReadyAsync(new MeshHost<ImageScanState>(settings));
+        return Pipeline.PipelineHosts.ReadyAsync(new MeshHost<ImageScanState>(settings, services));
     }
 
     public static async Task<ImageIdentity> PushAsync(string testImage, string repositoryPrefix, string tag = "latest")

@@ -98,6 +98,50 @@ public class ImageCopierTests(RegistryFixture registry)
     }
 
     /// <summary>An OCI index over the two pushed images (minbase as amd64, apps as arm64/v8), pushed by tag.</summary>
+    [Fact]
+    public async Task A_refused_mount_falls_back_to_a_streamed_copy_through_the_session_the_registry_opened()
+    {
+        // The real registry refuses a mount whose 'from' repository lacks the blob: it answers 202 and opens an
+        // ordinary upload. The handler points every mount at such a repository, so each blob takes that path.
+        using var refusing = new MountRefusingHandler(registry.Repo("nowhere")) { InnerHandler = RegistryClient.CreateDefaultHandler() };
+        using var client = new RegistryClient(registry.Registry, new RegistryClientOptions { PlainHttp = true }, refusing);
+        var target = registry.Repo("qa/refused");
+        var source = await client.GetManifestAsync(registry.DevApp, "latest");
+
+        var report = await new ImageCopier(client, client).CopyAsync(registry.DevApp, "latest", target, "latest");
+
+        Assert.Equal(source.Digest, report.Digest);
+        Assert.Equal(source.Manifest!.Layers.Count + 1, report.Blobs.Count);
+        Assert.All(report.Blobs, b => Assert.Equal(BlobCopyAction.Copied, b.Action));
+        Assert.Equal(report.Blobs.Count, refusing.Refused);
+        Assert.Equal(source.Digest, (await client.HeadManifestAsync(target, "latest"))!.Digest);
+        foreach (var blob in report.Blobs)
+            Assert.Equal(blob.Size, await client.GetBlobSizeAsync(target, blob.Digest));
+    }
+
+    /// <summary>Rewrites the <c>from</c> of every mount request to a repository that does not hold the blob.</summary>
+    private sealed class MountRefusingHandler(string emptyRepository) : DelegatingHandler
+    {
+        private int _refused;
+
+        public int Refused => _refused;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var uri = request.RequestUri!;
+            if (request.Method == HttpMethod.Post && uri.Query.Contains("mount=", StringComparison.Ordinal))
+            {
+                var query = string.Join('&', uri.Query.TrimStart('?').Split('&')
+                    .Select(p => p.StartsWith("from=", StringComparison.Ordinal) ? "from=" + Uri.EscapeDataString(emptyRepository) : p));
+                request.RequestUri = new UriBuilder(uri) { Query = query }.Uri;
+                var response = await base.SendAsync(request, cancellationToken);
+                if (response.StatusCode == System.Net.HttpStatusCode.Accepted) Interlocked.Increment(ref _refused);
+                return response;
+            }
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
     internal static async Task<ManifestDocument> PushIndexAsync(RegistryFixture registry, RegistryClient client, string repo)
     {
         var minbase = await client.GetManifestAsync(registry.DevApp, "latest");

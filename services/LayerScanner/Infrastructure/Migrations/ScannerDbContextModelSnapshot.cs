@@ -75,6 +75,9 @@ namespace SupplyChainMesh.LayerScanner.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("CompletedBy")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -89,6 +92,9 @@ namespace SupplyChainMesh.LayerScanner.Infrastructure.Migrations
 
                     b.Property<string>("FailureReason")
                         .HasColumnType("text");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
 
                     b.PrimitiveCollection<List<string>>("Layers")
                         .IsRequired()
@@ -105,6 +111,13 @@ namespace SupplyChainMesh.LayerScanner.Infrastructure.Migrations
                     b.Property<string>("PlatformDigest")
                         .HasColumnType("text");
 
+                    b.Property<string>("Platforms")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("PushedBy")
+                        .HasColumnType("text");
+
                     b.Property<string>("Registry")
                         .IsRequired()
                         .HasColumnType("text");
@@ -115,6 +128,9 @@ namespace SupplyChainMesh.LayerScanner.Infrastructure.Migrations
 
                     b.Property<int>("Resends")
                         .HasColumnType("integer");
+
+                    b.Property<string>("ResolveError")
+                        .HasColumnType("text");
 
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()

@@ -222,6 +222,9 @@ namespace SupplyChainMesh.Promoter.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("CompletedBy")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -244,6 +247,9 @@ namespace SupplyChainMesh.Promoter.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("PolicyId")
                         .HasColumnType("uuid");
 
@@ -260,6 +266,9 @@ namespace SupplyChainMesh.Promoter.Infrastructure.Migrations
                         .HasColumnType("text");
 
                     b.Property<string>("SourceTag")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SourceTagKept")
                         .HasColumnType("text");
 
                     b.Property<string>("TargetRegistry")
