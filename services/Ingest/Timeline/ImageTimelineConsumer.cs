@@ -23,12 +23,28 @@ public sealed class ImageTimelineConsumer(IngestDbContext db, TimeProvider time)
     IConsumer<PromotionFailed>
 {
     public Task Consume(ConsumeContext<ImagePushed> context) => UpdateAsync(context.Message.Image, context, "pushed",
-        $"pushed as {context.Message.Image.Tag ?? "(no tag)"} ({context.Message.Source}{(context.Message.Actor is { } a ? $" by {a}" : "")})", s =>
+        $"pushed as {context.Message.Image.Tag ?? "(no tag)"} ({context.Message.Source}{(context.Message.Actor is { } a ? $" by {a}" : "")})", async s =>
         {
-            // A push after a failed scan starts a new scan: the failure no longer describes the image.
-            if (s.State == ImageStates.ScanFailed) { s.State = ImageStates.Pushed; s.ScanFailure = null; s.LayersDone = 0; }
+            // A push after a failed scan starts a new scan: the failure no longer describes the image. A push made
+            // before the failure and read late (its queue lagged the saga's) does not undo it: the status would say
+            // "pushed" for good, and Ingest would then take a re-push for a duplicate instead of scanning again.
+            if (s.State == ImageStates.ScanFailed && await FailedBeforeAsync(context.Message, context.CancellationToken))
+            {
+                s.State = ImageStates.Pushed;
+                s.ScanFailure = null;
+                s.LayersDone = 0;
+            }
             ImageStates.Advance(s, ImageStates.Pushed);
         });
+
+    private async Task<bool> FailedBeforeAsync(ImagePushed push, CancellationToken ct)
+    {
+        var image = push.Image;
+        var failedAt = await db.ImageHistory
+            .Where(h => h.Registry == image.Registry && h.Repository == image.Repository && h.Digest == image.Digest && h.Kind == "scan-failed")
+            .MaxAsync(h => (DateTimeOffset?)h.At, ct);
+        return failedAt is null || push.PushedAt > failedAt;
+    }
 
     public Task Consume(ConsumeContext<LayerScanned> context) => UpdateAsync(context.Message.Image, context, "layer-scanned",
         context.Message.Succeeded
@@ -125,7 +141,15 @@ public sealed class ImageTimelineConsumer(IngestDbContext db, TimeProvider time)
             status.State = verdicts.Any(v => v.Satisfied) ? ImageStates.Approved : ImageStates.Blocked;
     }
 
-    private async Task UpdateAsync<T>(ImageIdentity image, ConsumeContext<T> context, string kind, string summary, Action<ImageStatus> apply)
+    private Task UpdateAsync<T>(ImageIdentity image, ConsumeContext<T> context, string kind, string summary, Action<ImageStatus> apply)
+        where T : class =>
+        UpdateAsync(image, context, kind, summary, s =>
+        {
+            apply(s);
+            return Task.CompletedTask;
+        });
+
+    private async Task UpdateAsync<T>(ImageIdentity image, ConsumeContext<T> context, string kind, string summary, Func<ImageStatus, Task> apply)
         where T : class
     {
         var ct = context.CancellationToken;
@@ -140,7 +164,7 @@ public sealed class ImageTimelineConsumer(IngestDbContext db, TimeProvider time)
             .FromSql($"""SELECT * FROM ingest.image_status WHERE "Registry" = {image.Registry} AND "Repository" = {image.Repository} AND "Digest" = {image.Digest} FOR UPDATE""")
             .SingleAsync(ct);
         if (!string.IsNullOrEmpty(image.Tag) && !status.Tags.Contains(image.Tag)) status.Tags.Add(image.Tag);
-        apply(status);
+        await apply(status);
         status.UpdatedAt = now;
         db.ImageHistory.Add(new ImageHistoryEntry
         {

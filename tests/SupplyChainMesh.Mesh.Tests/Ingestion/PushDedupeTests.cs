@@ -59,7 +59,7 @@ public sealed class PushDedupeTests
         await WaitForStateAsync(client, pushed.Image, "scan-failed");
 
         // The registry reports the same (repository, digest, tag) again after the fix: published again, to scan again.
-        var rePush = Envelope(Guid.NewGuid().ToString(), repository, "latest", digest);
+        var rePush = Envelope(Guid.NewGuid().ToString(), repository, "latest", digest, timestamp: DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(new Receipt(1, 0, 0), await (await PostAsync(client, rePush)).Content.ReadFromJsonAsync<Receipt>());
         var again = await probe.NextAsync(m => m.Image.Digest == digest, Wait);
         Assert.NotEqual(pushed.EventId, again.EventId);

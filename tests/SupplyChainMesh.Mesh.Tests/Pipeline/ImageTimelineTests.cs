@@ -30,6 +30,42 @@ public sealed class ImageTimelineTests
     }
 
     [Fact]
+    public async Task A_push_read_after_the_scan_failed_keeps_the_failure_unless_it_was_pushed_after_it()
+    {
+        var rabbitMq = await BackingServices.FreshVirtualHostAsync("timeline");
+        await using var ingest = await ScanRequestTests.IngestAsync(rabbitMq);
+        using var client = ingest.CreateClient();
+        await using var probe = await BusProbe<ImagePromoted>.StartAsync(rabbitMq);
+        var image = new ImageIdentity(BackingServices.Registry, PipelineHosts.UniqueRepository("dev/app"), "latest", IngestWebhookTests.RandomDigest());
+        ImagePushed Pushed(DateTimeOffset at) => new() { Image = image, MediaType = "application/vnd.oci.image.manifest.v1+json", PushedAt = at, Source = "distribution", EventId = Guid.NewGuid().ToString() };
+
+        // The saga failed the scan before the timeline read the push that started it (the timeline's queue lagged).
+        await probe.Bus.Publish(new ImageScanned { ScanId = image.ScanId, Image = image, Layers = [], AnalyzerVersion = "v1", Succeeded = false, FailureReason = "manifest unknown" });
+        await WaitForStateAsync(client, image, "scan-failed");
+        await probe.Bus.Publish(Pushed(DateTimeOffset.UtcNow.AddMinutes(-1)));
+        await WaitForHistoryAsync(client, image, "pushed");
+        var late = await WaitForStateAsync(client, image, "scan-failed");
+        Assert.Equal("manifest unknown", late.Scan.FailureReason);
+
+        // A push after the failure starts a new scan: the failure is history.
+        await probe.Bus.Publish(Pushed(DateTimeOffset.UtcNow.AddSeconds(5)));
+        var again = await WaitForStateAsync(client, image, "pushed");
+        Assert.Null(again.Scan.FailureReason);
+    }
+
+    private static async Task WaitForHistoryAsync(HttpClient client, ImageIdentity image, string kind)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await client.GetFromJsonAsync<Status>($"/api/images/status?repository={image.Repository}&digest={image.Digest}");
+            if (status!.History.Any(h => h.Kind == kind)) return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"No '{kind}' in the history of {image.Digest}.");
+    }
+
+    [Fact]
     public async Task Events_out_of_order_and_repeated_make_one_forward_moving_status_with_history()
     {
         var rabbitMq = await BackingServices.FreshVirtualHostAsync("timeline");
