@@ -51,6 +51,9 @@ public sealed class ImageTimelineConsumer(IngestDbContext db, TimeProvider time)
             ? $"layer {context.Message.Index} {Short(context.Message.LayerDigest)}: {context.Message.PackageCount} packages{(context.Message.FromCache ? " (cached)" : "")}"
             : $"layer {context.Message.Index} {Short(context.Message.LayerDigest)} failed: {context.Message.FailureReason}", s =>
         {
+            // The scan says how many distinct layers it waits for, so "n of m" needs no call to LayerScanner; the cap
+            // keeps a layer re-sent by a stalled scan from counting twice.
+            if (context.Message.LayerCount > 0) s.LayersTotal = context.Message.LayerCount;
             if (context.Message.Succeeded) s.LayersDone = s.LayersTotal is { } total ? Math.Min(total, s.LayersDone + 1) : s.LayersDone + 1;
             ImageStates.Advance(s, ImageStates.Scanning);
         });
