@@ -101,6 +101,15 @@ public sealed class PolicyEngineHost : WebApplicationFactory<PolicyInputs>
         }
     }
 
+    /// <summary>The one suppression (<c>by</c>) of app-mixed's minimist finding in the image's single stored verdict.</summary>
+    public async Task<JsonNode> MinimistSuppressionAsync(string repository, string digest)
+    {
+        var verdict = Assert.Single(await VerdictsAsync(repository, digest))!;
+        var minimist = Assert.Single(verdict["verdict"]!["suppressed"]!.AsArray(),
+            s => s!["finding"]!["packagePurl"]!.GetValue<string>().StartsWith("pkg:npm/minimist", StringComparison.Ordinal))!;
+        return Assert.Single(minimist["by"]!.AsArray())!;
+    }
+
     public async Task<JsonArray> VerdictsAsync(string repository, string digest)
     {
         using var client = CreateClient();

@@ -42,11 +42,8 @@ public sealed class ReferrerVexTests : IAsyncLifetime
     [Fact]
     public async Task An_OpenVEX_referrer_on_the_registry_suppresses_the_critical_finding_with_its_justification()
     {
-        var registry = BackingServices.Registry;
-        var repository = $"dev/s3policy-vex-{Guid.NewGuid():N}"[..30];
-        await Skopeo.PushAsync("app-mixed", registry, $"{repository}:latest");
-        using var client = new RegistryClient(registry);
-        var subject = await client.HeadManifestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
+        var (repository, client, subject) = await PushAppMixedAsync("dev/s3policy-vex-");
+        using var _ = client;
         Assert.Empty(await client.ListReferrersAsync(repository, subject.Digest));
 
         var vex = ReferrerArtifacts.MinimistNotAffected(repository, subject.Digest);
@@ -57,17 +54,7 @@ public sealed class ReferrerVexTests : IAsyncLifetime
         Assert.Equal(artifact, referrer.Digest);
         Assert.Empty(await client.ListReferrersAsync(repository, subject.Digest, ReferrerVexSource.CycloneDxMediaType));
 
-        var assessment = PolicyTestData.Assessment("app-mixed", repository, "latest", subject.Digest) with { Registry = registry };
-        await _satisfied.Bus.Publish(PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment)));
-        var satisfied = await _satisfied.NextAsync(m => m.Image.Digest == subject.Digest, Wait);
-        Assert.Equal(registry, satisfied.Image.Registry);
-        Assert.Equal($"qa/{repository["dev/".Length..]}", satisfied.TargetRepository);
-
-        var verdict = Assert.Single(await _host.VerdictsAsync(repository, subject.Digest))!;
-        var suppressed = verdict["verdict"]!["suppressed"]!.AsArray();
-        var minimist = Assert.Single(suppressed, s => s!["finding"]!["packagePurl"]!.GetValue<string>().StartsWith("pkg:npm/minimist", StringComparison.Ordinal))!;
-        var by = Assert.Single(minimist["by"]!.AsArray())!;
-        Assert.Equal("vex", by["kind"]!.GetValue<string>());
+        var by = await PromotedWithMinimistSuppressedAsync(repository, subject.Digest);
         Assert.Contains("vulnerable_code_not_in_execute_path", by["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal($"https://example.com/vex/{repository}", by["reference"]!.GetValue<string>());
     }
@@ -75,36 +62,47 @@ public sealed class ReferrerVexTests : IAsyncLifetime
     [Fact]
     public async Task A_CycloneDX_VEX_referrer_suppresses_the_critical_finding_with_its_justification()
     {
-        var registry = BackingServices.Registry;
-        var repository = $"dev/s6policy-cdx-{Guid.NewGuid():N}"[..30];
-        await Skopeo.PushAsync("app-mixed", registry, $"{repository}:latest");
-        using var client = new RegistryClient(registry);
-        var subject = await client.HeadManifestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
+        var (repository, client, subject) = await PushAppMixedAsync("dev/s6policy-cdx-");
+        using var _ = client;
         var artifact = await ReferrerArtifacts.AttachAsync(client, repository, subject, ReferrerVexSource.CycloneDxMediaType,
-            CycloneDxVex.MinimistNotAffected(registry, repository, subject.Digest));
+            CycloneDxVex.MinimistNotAffected(BackingServices.Registry, repository, subject.Digest));
         Assert.Equal(artifact, Assert.Single(await client.ListReferrersAsync(repository, subject.Digest, ReferrerVexSource.CycloneDxMediaType)).Digest);
 
-        var assessment = PolicyTestData.Assessment("app-mixed", repository, "latest", subject.Digest) with { Registry = registry };
-        await _satisfied.Bus.Publish(PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment)));
-        var satisfied = await _satisfied.NextAsync(m => m.Image.Digest == subject.Digest, Wait);
-        Assert.Equal($"qa/{repository["dev/".Length..]}", satisfied.TargetRepository);
+        var by = await PromotedWithMinimistSuppressedAsync(repository, subject.Digest);
+        Assert.Equal("VEX not_affected: code_not_reachable (minimist only parses the build script's own arguments)", by["reason"]!.GetValue<string>());
+    }
 
-        var verdict = Assert.Single(await _host.VerdictsAsync(repository, subject.Digest))!;
-        var minimist = Assert.Single(verdict["verdict"]!["suppressed"]!.AsArray(),
-            s => s!["finding"]!["packagePurl"]!.GetValue<string>().StartsWith("pkg:npm/minimist", StringComparison.Ordinal))!;
-        var by = Assert.Single(minimist["by"]!.AsArray())!;
+    // app-mixed pushed to a fresh repository on the real registry: the repository, a client for it and the image's manifest.
+    private static async Task<(string Repository, RegistryClient Client, BlobDescriptor Subject)> PushAppMixedAsync(string prefix)
+    {
+        var registry = BackingServices.Registry;
+        var repository = $"{prefix}{Guid.NewGuid():N}"[..30];
+        await Skopeo.PushAsync("app-mixed", registry, $"{repository}:latest");
+        var client = new RegistryClient(registry);
+        var subject = await client.HeadManifestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
+        return (repository, client, subject);
+    }
+
+    // Evaluates the pushed app-mixed (its assessment as FeedSync would publish it): with minimist's critical finding
+    // suppressed by the referrer VEX it is promoted; returns what suppressed the finding.
+    private async Task<System.Text.Json.Nodes.JsonNode> PromotedWithMinimistSuppressedAsync(string repository, string digest)
+    {
+        var assessment = PolicyTestData.Assessment("app-mixed", repository, "latest", digest) with { Registry = BackingServices.Registry };
+        await _satisfied.Bus.Publish(PolicyTestData.Assessed(assessment, _host.Assessments.Add(assessment)));
+        var satisfied = await _satisfied.NextAsync(m => m.Image.Digest == digest, Wait);
+        Assert.Equal(BackingServices.Registry, satisfied.Image.Registry);
+        Assert.Equal($"qa/{repository["dev/".Length..]}", satisfied.TargetRepository);
+        var by = await _host.MinimistSuppressionAsync(repository, digest);
         Assert.Equal("vex", by["kind"]!.GetValue<string>());
-        Assert.Contains("code_not_reachable", by["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        return by;
     }
 
     [Fact]
     public async Task A_VEX_attached_after_the_verdict_is_applied_when_its_push_is_announced_not_when_the_cache_expires()
     {
         var registry = BackingServices.Registry;
-        var repository = $"dev/s4policy-vex-{Guid.NewGuid():N}"[..30];
-        await Skopeo.PushAsync("app-mixed", registry, $"{repository}:latest");
-        using var client = new RegistryClient(registry);
-        var subject = await client.HeadManifestAsync(repository, "latest") ?? throw new InvalidOperationException("pushed image not found");
+        var (repository, client, subject) = await PushAppMixedAsync("dev/s4policy-vex-");
+        using var _ = client;
 
         // Judged without VEX: the critical minimist finding blocks it, and the empty referrer list is cached (10 min).
         var assessment = PolicyTestData.Assessment("app-mixed", repository, "latest", subject.Digest) with { Registry = registry };
