@@ -20,6 +20,10 @@ public sealed record PolicySatisfied
     /// <summary>Hash of the inputs the verdict rests on: equal fingerprints mean nothing changed.</summary>
     public required string Fingerprint { get; init; }
 
+    /// <summary>Who pushed the image, when the registry said (<see cref="ImagePushed.Actor"/>, carried by
+    /// <see cref="ImageScanned.PushedBy"/>): recorded with the promotion next to the promoter's own identity.</summary>
+    public string? PushedBy { get; init; }
+
     /// <summary>The promotion saga's correlation id: one per (policy, digest, target).</summary>
     public Guid PromotionId => DeterministicId.For("promotion", $"{PolicyId}/{Image.Registry}/{Image.Repository}@{Image.Digest}->{TargetRepository}:{TargetTag}");
 }

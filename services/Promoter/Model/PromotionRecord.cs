@@ -28,5 +28,8 @@ public sealed class PromotionRecord
 
     /// <summary>The promoter's identity: the robot account (<c>Registry:Username</c>) or <c>Promoter:Actor</c>.</summary>
     public string Actor { get; set; } = "promoter";
+
+    /// <summary>Who pushed the image, when the registry said.</summary>
+    public string? PushedBy { get; set; }
     public DateTimeOffset At { get; set; }
 }

@@ -21,6 +21,9 @@ public sealed class PromotionState : SagaStateMachineInstance, ISagaVersion
     public string Action { get; set; } = "";
     public string Fingerprint { get; set; } = "";
 
+    /// <summary>Who pushed the image (<see cref="Contracts.PolicySatisfied.PushedBy"/>), when known.</summary>
+    public string? PushedBy { get; set; }
+
     /// <summary>Registry attempts made by the last run (1 when the first one worked).</summary>
     public int Attempts { get; set; }
 

@@ -139,6 +139,7 @@ public sealed class PromotionStateMachine : MassTransitStateMachine<PromotionSta
         saga.TargetTag = message.TargetTag;
         saga.Action = message.Action;
         saga.Fingerprint = message.Fingerprint;
+        saga.PushedBy = message.PushedBy;
         saga.UpdatedAt = DateTimeOffset.UtcNow;
     }
 }

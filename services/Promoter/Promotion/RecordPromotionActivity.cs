@@ -44,6 +44,7 @@ public sealed class RecordPromotionActivity(
             Detail = saga.Detail,
             Attempts = saga.Attempts,
             Actor = string.IsNullOrEmpty(registrySettings.Value.Username) ? options.Value.Actor : registrySettings.Value.Username,
+            PushedBy = saga.PushedBy,
             At = attempt.FinishedAt,
         });
         if (saga.FailureReason is null)

@@ -36,7 +36,7 @@ public sealed class PromotionTests
         await using var promoted = await BusProbe<ImagePromoted>.StartAsync(bus);
         await using var host = await PipelineHosts.PromoterAsync(bus);
 
-        var satisfied = PipelineHosts.Satisfied(source, target);
+        var satisfied = PipelineHosts.Satisfied(source, target) with { PushedBy = "developer" };
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => promoted.Bus.Publish(satisfied)));
 
         var message = await promoted.NextAsync(m => m.Image.Digest == source.Digest, Wait);
@@ -46,7 +46,7 @@ public sealed class PromotionTests
 
         var record = Assert.Single(await RecordsAsync(host, source.Digest));
         Assert.Equal(("promoted", "copy", satisfied.PolicyId, source.Repository, target), (record.Outcome, record.Action, record.PolicyId, record.SourceRepository, record.TargetRepository));
-        Assert.Equal("promoter", record.Actor);
+        Assert.Equal(("promoter", "developer"), (record.Actor, record.PushedBy));
         // Same registry: the config and the layer are mounted, nothing streamed.
         Assert.Contains("mounted 2, copied 0", record.Detail, StringComparison.Ordinal);
     }
@@ -217,5 +217,5 @@ public sealed class PromotionTests
 
     private sealed record Record(Guid PolicyId, string PolicyName, string SourceRegistry, string SourceRepository, string? SourceTag, string Digest,
         string TargetRegistry, string TargetRepository, string TargetTag, string Action, string Outcome, string? Reason, string? Detail,
-        int Attempts, string Actor, DateTimeOffset At);
+        int Attempts, string Actor, DateTimeOffset At, string? PushedBy = null);
 }

@@ -136,6 +136,9 @@ namespace SupplyChainMesh.Promoter.Infrastructure.Migrations
                     b.Property<Guid>("PromotionId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("PushedBy")
+                        .HasColumnType("text");
+
                     b.Property<string>("Reason")
                         .HasColumnType("text");
 
@@ -255,6 +258,9 @@ namespace SupplyChainMesh.Promoter.Infrastructure.Migrations
 
                     b.Property<string>("PolicyName")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PushedBy")
                         .HasColumnType("text");
 
                     b.Property<string>("SourceRegistry")
