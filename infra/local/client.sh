@@ -29,7 +29,8 @@ registry_token() {
   (($# > 0)) || set -- -H "Authorization: Bearer $SCM_TOKEN"
   curl -fsS --max-time 10 "$@" "$GW/auth/token?service=scm-registry&scope=$scope" | jq -r .token
 }
-# registry_auth REPOSITORY: the header for a read of it (an empty X- header when the registry is open).
+# registry_auth REPOSITORY: the header for a read of it; when the registry is open, a harmless X- header instead of
+# nothing, so that digest_of's optional HEADER argument is never empty (an empty one would make it fetch a token).
 registry_auth() {
   if [[ -n $TOKEN_AUTH ]]; then printf 'Authorization: Bearer %s' "$(registry_token "repository:$1:pull")"; else printf 'X-Scm-Open: 1'; fi
 }

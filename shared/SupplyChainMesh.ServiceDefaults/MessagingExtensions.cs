@@ -11,9 +11,9 @@ public static class MessagingExtensions
     /// MassTransit on RabbitMQ (<c>RabbitMq:Uri</c>, e.g. <c>amqp://guest:guest@127.0.0.1:5673/</c>), with the mesh's
     /// delivery rules on every endpoint: immediate retries, then delayed retries, then the endpoint's <c>_error</c>
     /// queue (a fault of the database or the network is retried for minutes first, see
-    /// <see cref="TransientInfrastructureFault"/>); the in-memory outbox so a consumer publishes nothing unless it succeeds. The delayed stage runs in process
-    /// because Debian's RabbitMQ has no delayed-exchange plugin; <c>RabbitMq:DelayedExchange=true</c> uses the broker
-    /// plugin instead (compose and Kubernetes images carry it).
+    /// <see cref="TransientInfrastructureFault"/>); the in-memory outbox so a consumer publishes nothing unless it
+    /// succeeds. The delayed stage runs in process because Debian's RabbitMQ has no delayed-exchange plugin;
+    /// <c>RabbitMq:DelayedExchange=true</c> uses the broker plugin instead (compose and Kubernetes images carry it).
     /// </summary>
     /// <param name="configureBus">A service's own broker topology (e.g. queues its published messages must reach even
     /// before their consumer ever ran), applied before the endpoints are configured.</param>
